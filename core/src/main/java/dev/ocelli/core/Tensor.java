@@ -440,12 +440,19 @@ public final class Tensor {
         if (isContiguous()) {
             return this;
         }
+        if (dtype() == DType.F32) {
+            return of(toFloatArray(), shape); // the gather has the tiled and bulk paths
+        }
         Tensor out = zeros(dtype(), shape);
         out.copyFrom(this);
         return out;
     }
 
-    /** Copies {@code src} (same shape and dtype) into this tensor's elements. */
+    /**
+     * Copies {@code src} (same shape and dtype) into this tensor's elements, e.g. into a
+     * {@code narrow} view of a larger tensor. {@code src} must not overlap this tensor's
+     * elements in the same storage.
+     */
     public void copyFrom(Tensor src) {
         if (!Arrays.equals(shape, src.shape)) {
             throw new ShapeException("cannot copy " + Shapes.str(src.shape) + " into " + Shapes.str(shape));
