@@ -464,6 +464,12 @@ public final class Tensor {
         if (storage.isReadOnly()) {
             throw new OcelliException("cannot write to read-only " + dtype() + " tensor " + Shapes.str(shape));
         }
+        for (int i = 0; i < shape.length; i++) {
+            if (strides[i] == 0 && shape[i] > 1) { // PyTorch refuses this too: the result would depend on order
+                throw new ShapeException("cannot copy into " + Shapes.str(shape) + " with strides " + Shapes.str(strides)
+                        + ": expanded dims (stride 0) make several elements share one location");
+            }
+        }
         Strided.copy(src.storage, shape, src.strides, src.offset, storage, strides, offset);
     }
 
