@@ -23,7 +23,7 @@ import java.nio.file.Path;
  * safetensors code uses no API newer than JDK 22, so compiling it (best in a scratch copy of the
  * worktree) for release 23 and running on JDK 25 fuzzes the same code. JAZZER_INSTRUMENT adds
  * Jackson, which does the tokenising, to the coverage map.
-  */
+ */
 class SafetensorsFuzzTest {
 
     private static final Path NAME = Path.of("fuzz.safetensors");
