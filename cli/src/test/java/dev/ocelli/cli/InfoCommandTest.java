@@ -28,6 +28,20 @@ class InfoCommandTest {
     }
 
     @Test
+    void cpuLineNamesModelAndSimdFlagsOnLinux() {
+        String cpu = InfoCommand.cpuDescription();
+        if (java.nio.file.Files.isReadable(java.nio.file.Path.of("/proc/cpuinfo"))) {
+            assertThat(cpu).isNotBlank();
+            if (KernelInfo.preferredBitSize() == 512) { // the JVM only picks 512-bit species with AVX-512
+                assertThat(cpu).contains("avx512f");
+            }
+            assertThat(CliRunner.run("info").out()).contains("CPU        " + cpu);
+        } else {
+            assertThat(cpu).isNull();
+        }
+    }
+
+    @Test
     void versionAndHelp() {
         CliRunner v = CliRunner.run("--version");
         assertThat(v.exit()).isZero();
