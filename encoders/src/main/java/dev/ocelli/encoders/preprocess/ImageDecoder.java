@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -86,44 +85,62 @@ public final class ImageDecoder {
 
     /** Reads and converts an encoded image held in memory; {@code name} is used in error messages. */
     public static RgbImage read(byte[] data, String name) {
-        try (ImageInputStream iis = ImageIO.createImageInputStream(new ByteArrayInputStream(data))) {
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(iis);
-            if (!readers.hasNext()) {
+        byte[] encoded = stripJpegIccProfile(data);
+        try (ImageInputStream iis = ImageIO.createImageInputStream(new ByteArrayInputStream(encoded))) {
+            List<ImageReader> readers = new ArrayList<>();
+            ImageIO.getImageReaders(iis).forEachRemaining(readers::add);
+            if (readers.isEmpty()) {
                 throw new ImageDecodeException(name + ": not a recognised image (expected JPEG or PNG; "
                         + data.length + " bytes" + (data.length >= 4 ? ", starts with " + hex(data) : "") + ")");
             }
-            ImageReader reader = readers.next();
-            try {
-                reader.setInput(iis, true, false);
-                List<String> warnings = new ArrayList<>();
-                reader.addIIOReadWarningListener((src, msg) -> warnings.add(msg));
-                int w = reader.getWidth(0);
-                int h = reader.getHeight(0);
-                checkSize(name, w, h);
-                String format = reader.getFormatName().toLowerCase(java.util.Locale.ROOT);
-                RgbImage img;
-                if (isCmyk(reader)) {
-                    img = fromCmyk(reader.readRaster(0, null), name);
-                } else {
-                    img = fromBuffered(reader.read(0), name);
-                }
-                for (String wmsg : warnings) {
-                    // libjpeg reports a truncated stream as a warning and pads with grey; PIL refuses it
-                    String m = wmsg.toLowerCase(java.util.Locale.ROOT);
-                    if (m.contains("premature end") || m.contains("truncat")) {
-                        throw new ImageDecodeException(name + ": truncated " + format + " (" + wmsg + ")");
+            // The JDK's own readers first (with the ICC profile removed above they return libjpeg's
+            // YCbCr -> RGB output untouched, as PIL does); TwelveMonkeys, registered ahead of them,
+            // is only used for what they refuse: CMYK JPEGs.
+            readers.sort(java.util.Comparator.comparingInt(r -> r.getClass().getName().startsWith("com.sun.") ? 0 : 1));
+            ImageDecodeException first = null;
+            for (ImageReader reader : readers) {
+                iis.seek(0);
+                try {
+                    return decodeWith(reader, iis, name);
+                } catch (ImageDecodeException e) {
+                    throw e;
+                } catch (TryNextReader e) {
+                    if (first == null) {
+                        first = new ImageDecodeException(name + ": cannot decode image: " + e.getMessage());
                     }
+                } catch (IOException | RuntimeException e) {
+                    String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                    if (first == null) {
+                        first = new ImageDecodeException(name + ": cannot decode image: " + msg.replace('\n', ' '), e);
+                    }
+                    // e.g. the JDK's "Unsupported Image Type" for CMYK: try the next reader
+                } finally {
+                    reader.dispose();
                 }
-                return img;
-            } finally {
-                reader.dispose();
             }
-        } catch (ImageDecodeException e) {
-            throw e;
-        } catch (IOException | RuntimeException e) {
-            String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            throw new ImageDecodeException(name + ": cannot decode image: " + msg.replace('\n', ' '), e);
+            throw first;
+        } catch (IOException e) {
+            throw new ImageDecodeException(name + ": cannot decode image: " + e.getMessage(), e);
         }
+    }
+
+    private static RgbImage decodeWith(ImageReader reader, ImageInputStream iis, String name) throws IOException {
+        reader.setInput(iis, true, false);
+        List<String> warnings = new ArrayList<>();
+        reader.addIIOReadWarningListener((src, msg) -> warnings.add(msg));
+        int w = reader.getWidth(0);
+        int h = reader.getHeight(0);
+        checkSize(name, w, h);
+        String format = reader.getFormatName().toLowerCase(java.util.Locale.ROOT);
+        RgbImage img = isCmyk(reader) ? fromCmyk(reader.readRaster(0, null), name) : fromBuffered(reader.read(0), name);
+        for (String wmsg : warnings) {
+            // libjpeg reports a truncated stream as a warning and pads with grey; PIL refuses it
+            String m = wmsg.toLowerCase(java.util.Locale.ROOT);
+            if (m.contains("premature end") || m.contains("truncat")) {
+                throw new ImageDecodeException(name + ": truncated " + format + " (" + wmsg + ")");
+            }
+        }
+        return img;
     }
 
     static void checkSize(String name, long w, long h) {
@@ -176,6 +193,10 @@ public final class ImageDecoder {
         }
         int colorType = cm.getColorSpace().getType();
         int nc = cm.getNumColorComponents();
+        if (colorType == ColorSpace.TYPE_CMYK) {
+            // the JDK reader colour-manages CMYK; TwelveMonkeys' raw raster path matches PIL instead
+            throw new TryNextReader("CMYK image and no reader for raw CMYK samples");
+        }
         int bands = r.getNumBands();
         if (!((colorType == ColorSpace.TYPE_GRAY && nc == 1) || (colorType == ColorSpace.TYPE_RGB && nc == 3))) {
             throw new ImageDecodeException(name + ": unsupported colour model (" + nc + " colour components, colour space type "
@@ -254,6 +275,64 @@ public final class ImageDecoder {
 
     private static int clip8(int v) {
         return v < 0 ? 0 : Math.min(v, 255);
+    }
+
+    /** Signals that another registered reader should be tried. */
+    private static final class TryNextReader extends RuntimeException {
+        TryNextReader(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /**
+     * A JPEG without its APP2 {@code ICC_PROFILE} segments; other data is returned as is.
+     *
+     * <p>Java's JPEG readers convert the pixels of a JPEG carrying a non-sRGB ICC profile (e.g.
+     * Adobe RGB) into sRGB; PIL ignores the profile. Removing the segments before decoding gives
+     * libjpeg's plain YCbCr → RGB output, the same as PIL's. Only the marker segments before
+     * the first scan are touched; entropy-coded data is copied unchanged.
+     */
+    static byte[] stripJpegIccProfile(byte[] d) {
+        if (d.length < 4 || (d[0] & 0xFF) != 0xFF || (d[1] & 0xFF) != 0xD8) {
+            return d;
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(d.length);
+        out.write(d, 0, 2);
+        int p = 2;
+        boolean stripped = false;
+        while (p + 4 <= d.length && (d[p] & 0xFF) == 0xFF) {
+            int marker = d[p + 1] & 0xFF;
+            if (marker == 0xD8 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {
+                out.write(d, p, 2); // standalone markers have no length
+                p += 2;
+                continue;
+            }
+            if (marker == 0xFF) { // fill byte
+                out.write(0xFF);
+                p++;
+                continue;
+            }
+            int len = ((d[p + 2] & 0xFF) << 8) | (d[p + 3] & 0xFF);
+            if (len < 2 || p + 2 + len > d.length) {
+                break; // malformed or truncated: leave the rest to the decoder, which will complain
+            }
+            boolean icc = marker == 0xE2 && len >= 14 && new String(d, p + 4, 11, java.nio.charset.StandardCharsets.ISO_8859_1)
+                    .equals("ICC_PROFILE");
+            if (icc) {
+                stripped = true;
+            } else {
+                out.write(d, p, 2 + len);
+            }
+            p += 2 + len;
+            if (marker == 0xDA) { // start of scan: the rest is image data
+                break;
+            }
+        }
+        if (!stripped) {
+            return d;
+        }
+        out.write(d, p, d.length - p);
+        return out.toByteArray();
     }
 
     private static String hex(byte[] d) {
