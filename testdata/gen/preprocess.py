@@ -115,6 +115,21 @@ def build_images():
         chelsea.crop((100, 40, 260, 160)).convert("L").save(IMAGES / "grey.jpg", quality=90)
 
 
+SAMPLE = HERE.parent / "encoders" / "src" / "main" / "resources" / "dev" / "ocelli" / "encoders" / "sample.png"
+
+
+def build_sample():
+    """The photo bundled for `ocelli demo` (SampleImage.load()): coffee, longest side <= 768."""
+    if SAMPLE.exists():
+        return
+    im = load_rgb("coffee.png")
+    if max(im.size) > 768:
+        s = 768 / max(im.size)
+        im = im.resize((round(im.width * s), round(im.height * s)), Image.BICUBIC)
+    SAMPLE.parent.mkdir(parents=True, exist_ok=True)
+    im.save(SAMPLE, optimize=True)
+
+
 def load_rgb(name):
     return Image.open(IMAGES / name).convert("RGB")
 
@@ -414,6 +429,7 @@ def gen_sam(w):
 
 def generate(w):
     build_images()
+    build_sample()
     checks()
     gen_decode(w)
     gen_resize(w)
