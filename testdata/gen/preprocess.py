@@ -109,6 +109,9 @@ def build_images():
         write_png16(IMAGES / "grey16.png", (v16[..., 1] // 64).astype(np.uint16), 0)  # 0..1023: PIL clips at 255
     if need("la16.png"):
         write_png16(IMAGES / "la16.png", np.dstack([v16[..., 0], v16[..., 2]]), 4)
+    if need("noise.png"):  # worst case for rounding and clipping: independent uniform bytes
+        Image.fromarray(np.random.RandomState(7).randint(0, 256, (48, 64, 3)).astype(np.uint8), "RGB") \
+            .save(IMAGES / "noise.png")
     if need("cmyk.jpg"):
         coffee.crop((220, 120, 380, 240)).convert("CMYK").save(IMAGES / "cmyk.jpg", quality=95)
     if need("grey.jpg"):
@@ -345,6 +348,37 @@ def gen_resize(w):
     w.save("preprocess/resize", {"case_count": i64([len(RESIZE_CASES)])}, meta)
 
 
+SWEEP_INPUTS = ["noise.png", "chelsea.png", "tiny.png"]
+
+
+def gen_resize_sweep(w):
+    """Random Image.resize cases; the output bytes are summarised by zlib.crc32 to stay small."""
+    rng = random.Random(42)
+    codes = {"lanczos": 1, "bilinear": 2, "bicubic": 3, "box": 4, "hamming": 5}
+    rows, boxes, crcs = [], [], []
+    for i in range(600):
+        k = rng.choice([0, 0, 0, 1, 2])
+        img = load_rgb(SWEEP_INPUTS[k])
+        filt = rng.choice(sorted(codes))
+        lim = 700 if k == 1 else 160
+        ow = max(1, int(round(10 ** rng.uniform(0, np.log10(lim)))))
+        oh = max(1, int(round(10 ** rng.uniform(0, np.log10(lim)))))
+        box = None
+        if rng.random() < 0.3:
+            # box edges in eighths of a pixel: exact in binary, so float32 sees the same values as PIL
+            x0 = rng.randrange(0, img.width * 4) / 8
+            y0 = rng.randrange(0, img.height * 4) / 8
+            x1 = rng.randrange(int(x0 * 8) + 1, img.width * 8 + 1) / 8
+            y1 = rng.randrange(int(y0 * 8) + 1, img.height * 8 + 1) / 8
+            box = (x0, y0, x1, y1)
+        out = img.resize((ow, oh), resample=FILTERS[filt], box=box)
+        rows.append([k, codes[filt], ow, oh, 0 if box is None else 1])
+        boxes.append([0, 0, 0, 0] if box is None else [int(b * 8) for b in box])
+        crcs.append(zlib.crc32(out.tobytes()))
+    w.save("preprocess/resize_sweep", {"cases": i64(rows), "boxes_eighths": i64(boxes), "crc32": i64(crcs)},
+           {"inputs": ",".join(SWEEP_INPUTS), "columns": "input,pil_filter_code,width,height,has_box"})
+
+
 CLIP_CASES = [("coffee.png", 336), ("portrait.png", 336), ("panorama.png", 336), ("tiny.png", 224),
               ("chelsea.png", 224), ("rocket.png", 224), ("sliver.png", 224), ("grey.png", 224),
               ("palette.png", 224), ("rgba.png", 224)]
@@ -433,6 +467,7 @@ def generate(w):
     checks()
     gen_decode(w)
     gen_resize(w)
+    gen_resize_sweep(w)
     gen_clip(w)
     gen_internvl(w)
     gen_sam(w)

@@ -1,5 +1,6 @@
 package dev.ocelli.encoders.preprocess;
 
+import dev.ocelli.core.Tensor;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -128,6 +129,20 @@ public final class DynamicPreprocess {
     public static float[] pixelValues(RgbImage img, int maxNum) {
         Plan plan = plan(img.width(), img.height(), 1, maxNum, IMAGE_SIZE, true);
         return pixelValues(tiles(img, plan), IMAGE_SIZE);
+    }
+
+    /**
+     * {@link #pixelValues(RgbImage, int)} as a {@code [T, 3, 448, 448]} F32 tensor, with the
+     * plan that produced it (the grid, the tile boxes, whether the last tile is the thumbnail).
+     */
+    public static Tiled tensor(RgbImage img, int maxNum) {
+        Plan plan = plan(img.width(), img.height(), 1, maxNum, IMAGE_SIZE, true);
+        float[] pv = pixelValues(tiles(img, plan), IMAGE_SIZE);
+        return new Tiled(plan, Tensor.of(pv, plan.tileCount(), 3, IMAGE_SIZE, IMAGE_SIZE));
+    }
+
+    /** Tiles in grid order, thumbnail last, and the plan behind them. */
+    public record Tiled(Plan plan, Tensor pixelValues) {
     }
 
     /** {@code build_transform(size)} applied to each tile, stacked. */

@@ -1,6 +1,8 @@
 package dev.ocelli.encoders.preprocess;
 
+import dev.ocelli.core.Tensor;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * HF's slow image processors ({@code CLIPImageProcessor}, {@code SamImageProcessor}) driven by a
@@ -52,6 +54,35 @@ public final class ImageProcessor {
         public long[] shape() {
             return new long[] {3, height, width};
         }
+
+        /** {@code pixel_values} of this image as a {@code [1, 3, H, W]} F32 tensor (wraps, no copy). */
+        public Tensor toTensor() {
+            return Tensor.of(pixelValues, 1, 3, height, width);
+        }
+    }
+
+    /**
+     * A batch {@code [B, 3, H, W]}, as HF's {@code return_tensors="pt"} stacks it. All images
+     * must come out the same size (always true with a center crop or SAM's padding).
+     */
+    public Tensor pixelValues(List<RgbImage> images) {
+        if (images.isEmpty()) {
+            throw new IllegalArgumentException("pixelValues of an empty batch");
+        }
+        Processed first = null;
+        float[] out = null;
+        for (int i = 0; i < images.size(); i++) {
+            Processed p = preprocess(images.get(i));
+            if (first == null) {
+                first = p;
+                out = new float[Math.multiplyExact(p.pixelValues().length, images.size())];
+            } else if (p.height() != first.height() || p.width() != first.width()) {
+                throw new IllegalArgumentException("cannot batch: image " + i + " preprocesses to 3x" + p.height() + "x"
+                        + p.width() + " but image 0 to 3x" + first.height() + "x" + first.width());
+            }
+            System.arraycopy(p.pixelValues(), 0, out, i * p.pixelValues().length, p.pixelValues().length);
+        }
+        return Tensor.of(out, images.size(), 3, first.height(), first.width());
     }
 
     /** The resize target {height, width} for an input of this size, or the input size if {@code do_resize} is off. */

@@ -74,6 +74,22 @@ class ClipProcessorTest {
     }
 
     @Test
+    void tensorsWrapThePixelValues() {
+        ImageProcessor p = ImageProcessor.preset("clip-vit-l-14");
+        RgbImage a = Ref.image("tiny.png"), b = Ref.image("chelsea.png");
+        dev.ocelli.core.Tensor one = p.preprocess(a).toTensor();
+        assertThat(one.shape()).containsExactly(1, 3, 224, 224);
+        dev.ocelli.core.Tensor batch = p.pixelValues(List.of(a, b));
+        assertThat(batch.shape()).containsExactly(2, 3, 224, 224);
+        float[] all = batch.toFloatArray();
+        float[] pb = p.preprocess(b).pixelValues();
+        assertThat(java.util.Arrays.copyOfRange(all, pb.length, 2 * pb.length)).isEqualTo(pb);
+        assertThat(one.get(0, 2, 100, 7)).isEqualTo(all[(2 * 224 + 100) * 224 + 7]);
+        ImageProcessor noCrop = new ImageProcessor(ProcessorConfig.parse("{\"do_center_crop\": false}", "x"));
+        assertThatThrownBy(() -> noCrop.pixelValues(List.of(a, b))).hasMessageContaining("cannot batch");
+    }
+
+    @Test
     void outputSizeRules() {
         // transformers: shortest edge -> n, longest -> int(n * long / short), truncated
         assertThat(ImageOps.shortestEdgeSize(400, 600, 336)).containsExactly(336, 504);

@@ -110,6 +110,10 @@ class DynamicPreprocessTest {
         DynamicPreprocess.Plan plan = DynamicPreprocess.plan(7, 5, 1, 6, 448, true);
         float[] pv = DynamicPreprocess.pixelValues(img, 6);
         assertThat(pv.length).isEqualTo(plan.tileCount() * 3 * 448 * 448);
+        DynamicPreprocess.Tiled t = DynamicPreprocess.tensor(img, 6);
+        assertThat(t.plan()).isEqualTo(plan);
+        assertThat(t.pixelValues().shape()).containsExactly(plan.tileCount(), 3, 448, 448);
+        assertThat(t.pixelValues().toFloatArray()).isEqualTo(pv);
         DynamicPreprocess.Plan one = DynamicPreprocess.plan(500, 500, 1, 1, 448, true);
         assertThat(one.tileCount()).as("no thumbnail for a single tile").isEqualTo(1);
         assertThatThrownBy(() -> DynamicPreprocess.plan(5, 5, 3, 2, 448, true)).hasMessageContaining("min 3, max 2");

@@ -40,6 +40,46 @@ class PilResizeTest {
         }
     }
 
+    /**
+     * 600 random resizes (all five filters, sizes 1..700, 30% with a fractional box) of a noise
+     * image, a photo and the 7x5 crop; PIL's output bytes are recorded as CRC-32.
+     */
+    @Test
+    void matchesPilOnARandomSweep() {
+        try (SafetensorsFile f = Ref.file("resize_sweep")) {
+            String[] inputs = f.metadata().get("inputs").split(",");
+            RgbImage[] imgs = new RgbImage[inputs.length];
+            for (int i = 0; i < inputs.length; i++) {
+                imgs[i] = Ref.image(inputs[i]);
+            }
+            long[] cases = Ref.i64(f, "cases");
+            long[] boxes = Ref.i64(f, "boxes_eighths");
+            long[] crcs = Ref.i64(f, "crc32");
+            int n = crcs.length, bad = 0;
+            StringBuilder first = new StringBuilder();
+            for (int i = 0; i < n; i++) {
+                RgbImage in = imgs[(int) cases[5 * i]];
+                PilResize.Filter filter = PilResize.Filter.fromPilCode((int) cases[5 * i + 1]);
+                int w = (int) cases[5 * i + 2], h = (int) cases[5 * i + 3];
+                RgbImage out = cases[5 * i + 4] == 0 ? PilResize.resize(in, w, h, filter)
+                        : PilResize.resize(in, w, h, filter, boxes[4 * i] / 8f, boxes[4 * i + 1] / 8f,
+                        boxes[4 * i + 2] / 8f, boxes[4 * i + 3] / 8f);
+                java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+                crc.update(out.pixels());
+                if (crc.getValue() != crcs[i]) {
+                    if (bad++ < 5) {
+                        first.append(String.format(" #%d %s %s->%dx%d box=%s;", i, filter, in, w, h,
+                                cases[5 * i + 4] == 0 ? "none" : boxes[4 * i] + "/8.." + boxes[4 * i + 3] + "/8"));
+                    }
+                }
+            }
+            assertThat(n).isEqualTo(600);
+            if (bad != 0) {
+                throw new AssertionError(bad + " of " + n + " resizes differ from PIL:" + first);
+            }
+        }
+    }
+
     @Test
     void bicubicIsKeysWithAMinusHalf() {
         // PIL: a = -0.5. PyTorch's bicubic uses -0.75, which would give -0.09375 here.
