@@ -158,4 +158,55 @@ with open(os.path.join(OUT, "README.md"), "w") as f:
     f.write("|---|---|---|---|---|\n")
     for name, rule, tensor, frag, why in cases:
         f.write("| %s | %s | %s | %s | %s |\n" % (name, rule, tensor, frag.replace("|", "\\|"), why))
-print("%d files, %d rules" % (len(cases), len({c[1] for c in cases})))
+
+# --- Jazzer seeds: valid files, the malformed corpus, and index files.
+# Jazzer's regression mode reads <package>/<TestClass>Inputs/<method>/ from the test resources.
+SEEDS = os.path.join(HERE, "..", "dev", "ocelli", "core", "safetensors", "SafetensorsFuzzTestInputs")
+
+
+def seed_dir(method):
+    d = os.path.join(SEEDS, method)
+    os.makedirs(d, exist_ok=True)
+    for f in os.listdir(d):
+        os.remove(os.path.join(d, f))
+    return d
+
+
+def valid(header, data):
+    hb = header.encode("utf-8")
+    hb += b" " * (-len(hb) % 8)
+    return struct.pack("<Q", len(hb)) + hb + data
+
+
+d = seed_dir("parseHeader")
+valid_seeds = {
+    "valid_empty": valid("{}", b""),
+    "valid_metadata_only": valid('{"__metadata__":{"format":"pt"}}', b""),
+    "valid_f32_2x2": valid('{"w":%s}' % w(shape="[2,2]", offsets="[0,16]"), struct.pack("<4f", 1, 2, 3, 4)),
+    "valid_scalar_bf16": valid('{"s":{"dtype":"BF16","shape":[],"data_offsets":[0,2]}}', b"\x80\x3f"),
+    "valid_zero_sized": valid('{"e":{"dtype":"F16","shape":[0,3],"data_offsets":[0,0]},"x":%s}' % w(), Z4),
+    "valid_mixed": valid('{"__metadata__":{"format":"pt"},"b":{"dtype":"I64","shape":[1],"data_offsets":[4,12]},'
+                         '"a":{"dtype":"U8","shape":[4],"data_offsets":[0,4]}}', b"\1\2\3\4" + struct.pack("<q", -5)),
+}
+for name, data in valid_seeds.items():
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(data)
+for name, *_ in cases:
+    with open(os.path.join(OUT, name), "rb") as src, open(os.path.join(d, name.replace(".safetensors", "")), "wb") as f:
+        f.write(src.read())
+
+d = seed_dir("parseIndex")
+index_seeds = {
+    "index_valid": '{"metadata":{"total_size":24},"weight_map":{"a":"model-00001-of-00002.safetensors",'
+                   '"b":"model-00002-of-00002.safetensors"}}',
+    "index_no_metadata": '{"weight_map":{}}',
+    "index_dup": '{"weight_map":{"a":"x","a":"y"}}',
+    "index_nested_unknown": '{"extra":[[{"a":[1,2,{}]}]],"weight_map":{"a":"b"}}',
+    "index_bad_value": '{"weight_map":{"a":1}}',
+}
+for name, text in index_seeds.items():
+    with open(os.path.join(d, name), "w") as f:
+        f.write(text)
+
+print("%d malformed files, %d rules; %d header seeds, %d index seeds"
+      % (len(cases), len({c[1] for c in cases}), len(valid_seeds) + len(cases), len(index_seeds)))

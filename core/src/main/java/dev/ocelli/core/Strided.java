@@ -119,7 +119,7 @@ final class Strided {
         long s = p.innerStride(0);
         float[] a = src.floatArray();
         if (a != null) {
-            if (s != 1 && p.rank() >= 2 && tiledTranspose(a, p, offset, dst)) {
+            if (s != 1 && tiledTranspose(a, p, offset, dst, 0)) {
                 return;
             }
             forEachRow(p, new long[] {offset, 0}, base -> {
@@ -152,26 +152,38 @@ final class Strided {
         });
     }
 
-    /** Block edge of the tiled transpose: 16x16 floats = 1 KB per side, fits L1 with room. */
-    private static final int TILE = 16;
+    /**
+     * Block edge of the tiled transpose. 32x32 floats (4 KB read + 4 KB written) fits L1 with
+     * room, but when the source stride is a multiple of 512 floats (2 KB) the 32 rows of a
+     * tile fall into the same few L1 sets and evict each other, so use 8x8 there. Measured on
+     * a 1024x1024 and a 1000x1000 transpose (Zen 5): 8 is best for the first, 32-64 for the second.
+     */
+    private static int tileFor(long stride) {
+        return stride % 512 == 0 ? 8 : 32;
+    }
 
     /**
      * Gather where the source's unit-stride dim is an outer dim k of the plan (a transpose):
-     * reading rows with a large stride misses cache on every element, so copy TILE x TILE
-     * blocks of the (k, last) plane instead. Returns false when no outer dim has stride 1.
+     * reading rows with a large stride misses cache on every element, so copy tile x tile
+     * blocks of the (k, last) plane instead. Operand 0 of the plan is the source, operand 1 the
+     * destination, which must have unit stride along the last dim. Returns false (nothing
+     * copied) when the shape does not fit that pattern.
      */
-    private static boolean tiledTranspose(float[] a, Plan p, long offset, float[] dst) {
+    private static boolean tiledTranspose(float[] a, Plan p, long srcOff, float[] dst, long dstOff) {
         long[] shape = p.shape();
         long[] ss = p.strides()[0];
         long[] ds = p.strides()[1];
         int last = shape.length - 1;
+        if (last < 1 || ds[last] != 1) {
+            return false;
+        }
         int k = -1;
         for (int d = 0; d < last; d++) {
             if (ss[d] == 1) {
                 k = d;
             }
         }
-        if (k < 0 || shape[k] < TILE || shape[last] < TILE) {
+        if (k < 0 || shape[k] < 8 || shape[last] < 8) {
             return false;
         }
         // iterate every dim except k and last with an odometer over a reduced plan
@@ -193,13 +205,14 @@ final class Strided {
         int nl = (int) shape[last];
         int sl = (int) ss[last];
         int dk = (int) ds[k];
-        forEachRow(outer, new long[] {offset, 0}, base -> {
+        int tile = tileFor(sl);
+        forEachRow(outer, new long[] {srcOff, dstOff}, base -> {
             int sb = (int) base[0];
             int db = (int) base[1];
-            for (int k0 = 0; k0 < nk; k0 += TILE) {
-                int k1 = Math.min(k0 + TILE, nk);
-                for (int l0 = 0; l0 < nl; l0 += TILE) {
-                    int l1 = Math.min(l0 + TILE, nl);
+            for (int k0 = 0; k0 < nk; k0 += tile) {
+                int k1 = Math.min(k0 + tile, nk);
+                for (int l0 = 0; l0 < nl; l0 += tile) {
+                    int l1 = Math.min(l0 + tile, nl);
                     for (int kk = k0; kk < k1; kk++) {
                         int si = sb + kk + l0 * sl;
                         int di = db + kk * dk + l0;
@@ -223,6 +236,9 @@ final class Strided {
         float[] a = src.floatArray();
         float[] b = dst.floatArray();
         if (a != null && b != null) {
+            if (ss != 1 && tiledTranspose(a, p, srcOff, b, dstOff)) {
+                return;
+            }
             forEachRow(p, new long[] {srcOff, dstOff}, base -> {
                 int i = (int) base[0];
                 int o = (int) base[1];
@@ -271,33 +287,111 @@ final class Strided {
         int n = (int) p.inner();
         int sa = (int) p.innerStride(0);
         int sb = (int) p.innerStride(1);
-        forEachRow(p, new long[] {aOff, bOff, 0}, base -> {
-            int i = (int) base[0];
-            int j = (int) base[1];
-            int o = (int) base[2];
+        forEachRow(p, new long[] {aOff, bOff, 0}, base ->
+                row(op, a, (int) base[0], sa, b, (int) base[1], sb, out, (int) base[2], n));
+    }
+
+    /**
+     * One output row of {@code n} elements. The general strided loop is the definition; the
+     * three special cases (both unit stride, one side a broadcast scalar) exist because only
+     * loops with plain {@code e} indexing get auto-vectorized by C2 (measured: {@code scale}
+     * on [577,1024] went from 1.83 ms to 0.28-0.48 ms on the shared 2-vCPU test machine).
+     */
+    private static void row(Op op, float[] a, int i, int sa, float[] b, int j, int sb, float[] out, int o, int n) {
+        if (sa == 1 && sb == 1) {
             switch (op) {
                 case ADD -> {
-                    for (int e = 0; e < n; e++, i += sa, j += sb) {
-                        out[o + e] = a[i] + b[j];
+                    for (int e = 0; e < n; e++) {
+                        out[o + e] = a[i + e] + b[j + e];
                     }
                 }
                 case SUB -> {
-                    for (int e = 0; e < n; e++, i += sa, j += sb) {
-                        out[o + e] = a[i] - b[j];
+                    for (int e = 0; e < n; e++) {
+                        out[o + e] = a[i + e] - b[j + e];
                     }
                 }
                 case MUL -> {
-                    for (int e = 0; e < n; e++, i += sa, j += sb) {
-                        out[o + e] = a[i] * b[j];
+                    for (int e = 0; e < n; e++) {
+                        out[o + e] = a[i + e] * b[j + e];
                     }
                 }
                 case DIV -> {
-                    for (int e = 0; e < n; e++, i += sa, j += sb) {
-                        out[o + e] = a[i] / b[j];
+                    for (int e = 0; e < n; e++) {
+                        out[o + e] = a[i + e] / b[j + e];
                     }
                 }
             }
-        });
+        } else if (sa == 1 && sb == 0) {
+            float y = b[j];
+            switch (op) {
+                case ADD -> {
+                    for (int e = 0; e < n; e++) {
+                        out[o + e] = a[i + e] + y;
+                    }
+                }
+                case SUB -> {
+                    for (int e = 0; e < n; e++) {
+                        out[o + e] = a[i + e] - y;
+                    }
+                }
+                case MUL -> {
+                    for (int e = 0; e < n; e++) {
+                        out[o + e] = a[i + e] * y;
+                    }
+                }
+                case DIV -> {
+                    for (int e = 0; e < n; e++) {
+                        out[o + e] = a[i + e] / y;
+                    }
+                }
+            }
+        } else if (sa == 0 && sb == 1) {
+            float x = a[i];
+            switch (op) {
+                case ADD -> {
+                    for (int e = 0; e < n; e++) {
+                        out[o + e] = x + b[j + e];
+                    }
+                }
+                case SUB -> {
+                    for (int e = 0; e < n; e++) {
+                        out[o + e] = x - b[j + e];
+                    }
+                }
+                case MUL -> {
+                    for (int e = 0; e < n; e++) {
+                        out[o + e] = x * b[j + e];
+                    }
+                }
+                case DIV -> {
+                    for (int e = 0; e < n; e++) {
+                        out[o + e] = x / b[j + e];
+                    }
+                }
+            }
+        } else {
+            switch (op) {
+                case ADD -> {
+                    for (int e = 0, x = i, y = j; e < n; e++, x += sa, y += sb) {
+                        out[o + e] = a[x] + b[y];
+                    }
+                }
+                case SUB -> {
+                    for (int e = 0, x = i, y = j; e < n; e++, x += sa, y += sb) {
+                        out[o + e] = a[x] - b[y];
+                    }
+                }
+                case MUL -> {
+                    for (int e = 0, x = i, y = j; e < n; e++, x += sa, y += sb) {
+                        out[o + e] = a[x] * b[y];
+                    }
+                }
+                case DIV -> {
+                    for (int e = 0, x = i, y = j; e < n; e++, x += sa, y += sb) {
+                        out[o + e] = a[x] / b[y];
+                    }
+                }
+            }
+        }
     }
-
 }

@@ -110,7 +110,7 @@ public final class SafetensorsCheckpoint implements AutoCloseable {
         return new SafetensorsCheckpoint(file, List.of(f), owner, f.metadata(), Map.of());
     }
 
-    private record Index(Map<String, String> metadata, Map<String, String> weightMap) {
+    record Index(Map<String, String> metadata, Map<String, String> weightMap) {
     }
 
     private static SafetensorsCheckpoint openIndex(Path index) throws IOException {

@@ -130,7 +130,7 @@ public final class SafetensorsFile implements AutoCloseable {
 
     /** Unmaps the file. Tensors obtained from it must not be used afterwards. */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (arena.scope().isAlive()) {
             arena.close();
         }

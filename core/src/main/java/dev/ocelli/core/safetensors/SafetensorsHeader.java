@@ -134,10 +134,11 @@ public final class SafetensorsHeader {
             throw new SafetensorsFormatException(file, null, Rule.HEADER_BEYOND_FILE,
                     "header length " + n + " needs " + (8 + n) + " bytes but the file has " + size);
         }
-        // n <= 100 MB and n <= file size: this allocation is bounded by real input
-        byte[] bytes = whole.asSlice(8, n).toArray(ValueLayout.JAVA_BYTE);
-        char[] chars = decodeUtf8(file, bytes);
-        int len = chars.length;
+        // n <= 100 MB and n <= file size: the only allocation sized by the header is the decoded
+        // text, bounded by real input. Decode straight from the mapping (no byte[] copy).
+        CharBuffer text = decodeUtf8(file, headerBytes(whole.asSlice(8, n)));
+        char[] chars = text.array();
+        int len = text.limit();
         if (len == 0 || chars[0] != '{') {
             throw new SafetensorsFormatException(file, null, Rule.HEADER_NOT_OBJECT,
                     len == 0 ? "header is empty, expected a JSON object"
@@ -147,14 +148,25 @@ public final class SafetensorsHeader {
         return validateLayout(file, n, size, parsed);
     }
 
-    /** UTF-8 with errors reported (not replaced), so a bad byte is named by its offset. */
-    private static char[] decodeUtf8(Path file, byte[] bytes) {
+    /** A ByteBuffer over the header bytes; heap segments not backed by byte[] are copied. */
+    private static ByteBuffer headerBytes(MemorySegment header) {
+        try {
+            return header.asByteBuffer();
+        } catch (UnsupportedOperationException e) {
+            return ByteBuffer.wrap(header.toArray(ValueLayout.JAVA_BYTE));
+        }
+    }
+
+    /**
+     * UTF-8 with errors reported (not replaced), so a bad byte is named by its offset. Returns a
+     * buffer whose array holds the text in [0, limit).
+     */
+    private static CharBuffer decodeUtf8(Path file, ByteBuffer in) {
         CharsetDecoder dec = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
-        ByteBuffer in = ByteBuffer.wrap(bytes);
         // UTF-8 never yields more chars than bytes
-        CharBuffer out = CharBuffer.allocate(bytes.length);
+        CharBuffer out = CharBuffer.allocate(in.remaining());
         CoderResult r = dec.decode(in, out, true);
         if (!r.isError()) {
             r = dec.flush(out);
@@ -163,8 +175,7 @@ public final class SafetensorsHeader {
             throw new SafetensorsFormatException(file, null, Rule.HEADER_NOT_UTF8,
                     "header is not valid UTF-8: malformed sequence at header byte " + in.position());
         }
-        out.flip();
-        return Arrays.copyOf(out.array(), out.limit());
+        return out.flip();
     }
 
     private record Parsed(Map<String, String> metadata, List<TensorInfo> tensors) {

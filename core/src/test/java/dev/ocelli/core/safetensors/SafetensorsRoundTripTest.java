@@ -300,6 +300,27 @@ class SafetensorsRoundTripTest {
     }
 
     @Test
+    void unpaddedHeaderLeavesDataUnalignedAndStillReads() throws IOException {
+        // Other writers need not pad: N = 61 puts the data at byte 69, so every F32/BF16 element
+        // is unaligned in the mapping.
+        String json = "{\"f\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,12]},\"h\":{\"dtype\":\"BF16\","
+                + "\"shape\":[2],\"data_offsets\":[12,16]}}";
+        byte[] header = json.getBytes(StandardCharsets.UTF_8);
+        assertThat((8 + header.length) % 4).isNotZero();
+        ByteBuffer b = ByteBuffer.allocate(8 + header.length + 16).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(header.length).put(header).putFloat(1.5f).putFloat(-2f).putFloat(1e-30f)
+                .putShort((short) 0x3fc0).putShort((short) 0xc000);
+        Path f = dir.resolve("unaligned.safetensors");
+        Files.write(f, b.array());
+        try (SafetensorsFile sf = SafetensorsFile.open(f)) {
+            assertThat(sf.header().dataStart() % 4).isNotZero();
+            assertThat(sf.tensor("f").toFloatArray()).containsExactly(1.5f, -2f, 1e-30f);
+            assertThat(sf.tensor("f").get(1)).isEqualTo(-2f);
+            assertThat(sf.tensor("h").toFloatArray()).containsExactly(1.5f, -2f);
+        }
+    }
+
+    @Test
     void closeUnmapsAndConcurrentReadsWork() throws Exception {
         Path f = dir.resolve("c.safetensors");
         float[] v = new float[4096];
