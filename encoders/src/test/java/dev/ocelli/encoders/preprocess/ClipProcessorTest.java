@@ -3,7 +3,7 @@ package dev.ocelli.encoders.preprocess;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ocelli.core.safetensors.SafetensorsFile;
+import dev.ocelli.testdata.ReferenceCase;
 import dev.ocelli.testdata.Tolerance;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,7 +29,7 @@ class ClipProcessorTest {
         ImageProcessor p = new ImageProcessor(ProcessorConfig.clip(n));
         RgbImage in = Ref.image(stem + ".png");
         Map<String, String> meta;
-        try (SafetensorsFile f = Ref.file("clip")) {
+        try (ReferenceCase f = Ref.load("clip")) {
             meta = f.metadata();
         }
         String key = "clip" + n + "_" + stem;
@@ -51,7 +51,7 @@ class ClipProcessorTest {
 
     @Test
     void meanColourIsLlavas() {
-        try (SafetensorsFile f = Ref.file("clip")) {
+        try (ReferenceCase f = Ref.load("clip")) {
             String[] c = f.metadata().get("mean_colour").split(",");
             int[] expected = {Integer.parseInt(c[0]), Integer.parseInt(c[1]), Integer.parseInt(c[2])};
             assertThat(ImageOps.meanColour(ProcessorConfig.OPENAI_CLIP_MEAN)).containsExactly(expected);
@@ -66,7 +66,7 @@ class ClipProcessorTest {
         ImageProcessor p = ImageProcessor.preset("clip-vit-l-14");
         ImageProcessor.Processed out = p.preprocess(Ref.image(stem + ".png"));
         assertThat(out.shape()).containsExactly(3, 224, 224);
-        try (SafetensorsFile f = Ref.file("clip")) {
+        try (ReferenceCase f = Ref.load("clip")) {
             float[] expected = Ref.f32(f, "clip224_" + stem + ".pixel_values");
             Tolerance.assertClose("clip224 " + stem, expected, out.pixelValues(), 0, 0); // bitwise
         }

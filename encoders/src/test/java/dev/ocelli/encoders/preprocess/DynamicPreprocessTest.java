@@ -3,7 +3,7 @@ package dev.ocelli.encoders.preprocess;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ocelli.core.safetensors.SafetensorsFile;
+import dev.ocelli.testdata.ReferenceCase;
 import dev.ocelli.testdata.Tolerance;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -15,7 +15,7 @@ class DynamicPreprocessTest {
     /** Grid choice for ~3100 sizes (random, exact ties, the photos) and ten max values. */
     @Test
     void gridsMatchInternVlForEverySizeAndMax() {
-        try (SafetensorsFile f = Ref.file("internvl_grids")) {
+        try (ReferenceCase f = Ref.load("internvl_grids")) {
             long[] sizes = Ref.i64(f, "sizes");
             int n = sizes.length / 2;
             assertThat(n).isGreaterThan(3000);
@@ -48,7 +48,7 @@ class DynamicPreprocessTest {
     @ValueSource(strings = {"chelsea", "coffee", "rocket", "portrait", "panorama", "tiny", "sliver"})
     void boxesMatchInternVl(String stem) {
         RgbImage img = Ref.image(stem + ".png");
-        try (SafetensorsFile f = Ref.file("internvl")) {
+        try (ReferenceCase f = Ref.load("internvl")) {
             for (int max : new int[] {6, 12}) {
                 long[] grid = Ref.i64(f, stem + ".max" + max + ".grid");
                 long[] boxes = Ref.i64(f, stem + ".max" + max + ".boxes");
@@ -98,8 +98,8 @@ class DynamicPreprocessTest {
         RgbImage img = Ref.image("chelsea.png");
         DynamicPreprocess.Plan plan = DynamicPreprocess.plan(img.width(), img.height(), 1, 2, 112, true);
         float[] ours = DynamicPreprocess.pixelValues(DynamicPreprocess.tiles(img, plan), 112);
-        try (SafetensorsFile f = Ref.file("internvl")) {
-            assertThat(f.info("chelsea.size112.max2.pixel_values").shape()).containsExactly(3, 3, 112, 112);
+        try (ReferenceCase f = Ref.load("internvl")) {
+            assertThat(f.file().info("chelsea.size112.max2.pixel_values").shape()).containsExactly(3, 3, 112, 112);
             Tolerance.assertClose("internvl chelsea", Ref.f32(f, "chelsea.size112.max2.pixel_values"), ours, 0, 0);
         }
     }

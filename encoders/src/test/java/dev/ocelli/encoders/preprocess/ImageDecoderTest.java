@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ocelli.core.OcelliException;
-import dev.ocelli.core.safetensors.SafetensorsFile;
+import dev.ocelli.testdata.ReferenceCase;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -25,8 +25,8 @@ class ImageDecoderTest {
             "rgba.png", "rgb16.png", "grey16.png", "la16.png"})
     void pngModesMatchPilConvertRgb(String name) {
         RgbImage ours = Ref.image(name);
-        try (SafetensorsFile f = Ref.file("decode")) {
-            long[] shape = f.info(name).shape(); // [H, W, 3]
+        try (ReferenceCase f = Ref.load("decode")) {
+            long[] shape = f.file().info(name).shape(); // [H, W, 3]
             RgbImage pil = new RgbImage((int) shape[1], (int) shape[0], Ref.u8(f, name));
             Ref.assertSameImage(name, pil, ours);
         }
@@ -47,7 +47,7 @@ class ImageDecoderTest {
     void rgbaDropsAlphaWithoutCompositing() {
         // alpha is 0 in the left column; a compositing decoder would make it white or black there
         RgbImage img = Ref.image("rgba.png");
-        try (SafetensorsFile f = Ref.file("decode")) {
+        try (ReferenceCase f = Ref.load("decode")) {
             byte[] pil = Ref.u8(f, "rgba.png");
             assertThat(img.pixels()).isEqualTo(pil);
         }
@@ -63,8 +63,8 @@ class ImageDecoderTest {
     @ValueSource(strings = {"grey.jpg", "cmyk.jpg"})
     void smallJpegsMatchPil(String name) {
         RgbImage ours = Ref.image(name);
-        try (SafetensorsFile f = Ref.file("decode")) {
-            long[] shape = f.info(name).shape();
+        try (ReferenceCase f = Ref.load("decode")) {
+            long[] shape = f.file().info(name).shape();
             RgbImage pil = new RgbImage((int) shape[1], (int) shape[0], Ref.u8(f, name));
             int[] d = Ref.diff(pil, ours);
             System.out.printf("decode %s vs PIL: %d of %d values differ, max |diff| %d%n", name, d[0],

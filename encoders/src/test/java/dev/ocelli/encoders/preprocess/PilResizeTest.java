@@ -3,7 +3,7 @@ package dev.ocelli.encoders.preprocess;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ocelli.core.safetensors.SafetensorsFile;
+import dev.ocelli.testdata.ReferenceCase;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
@@ -17,7 +17,7 @@ class PilResizeTest {
     @Test
     void matchesPilOnEveryRecordedCase() {
         Map<String, String> cases;
-        try (SafetensorsFile f = Ref.file("resize")) {
+        try (ReferenceCase f = Ref.load("resize")) {
             cases = new TreeMap<>(f.metadata());
         }
         cases.keySet().removeIf(k -> !k.startsWith("resize_"));
@@ -46,7 +46,7 @@ class PilResizeTest {
      */
     @Test
     void matchesPilOnARandomSweep() {
-        try (SafetensorsFile f = Ref.file("resize_sweep")) {
+        try (ReferenceCase f = Ref.load("resize_sweep")) {
             String[] inputs = f.metadata().get("inputs").split(",");
             RgbImage[] imgs = new RgbImage[inputs.length];
             for (int i = 0; i < inputs.length; i++) {

@@ -2,7 +2,8 @@ package dev.ocelli.encoders.preprocess;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ocelli.core.safetensors.SafetensorsFile;
+import dev.ocelli.testdata.ReferenceCase;
+import dev.ocelli.testdata.ReferenceData;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -14,9 +15,7 @@ final class Ref {
     }
 
     static Path dir() {
-        String root = System.getProperty("ocelli.testdata");
-        assertThat(root).as("system property ocelli.testdata (set by surefire)").isNotNull();
-        return Path.of(root, "preprocess");
+        return ReferenceData.root().resolve("preprocess");
     }
 
     static Path imagePath(String name) {
@@ -32,20 +31,21 @@ final class Ref {
         return ImageDecoder.read(dir().resolve("expected").resolve(stem + ".png"));
     }
 
-    static SafetensorsFile file(String stem) {
-        return SafetensorsFile.open(dir().resolve(stem + ".safetensors"));
+    /** testdata/data/preprocess/{@code stem}.safetensors. */
+    static ReferenceCase load(String stem) {
+        return ReferenceData.load("preprocess/" + stem);
     }
 
-    static byte[] u8(SafetensorsFile f, String name) {
-        return f.bytes(name).toArray(ValueLayout.JAVA_BYTE);
+    static byte[] u8(ReferenceCase f, String name) {
+        return f.file().bytes(name).toArray(ValueLayout.JAVA_BYTE);
     }
 
-    static long[] i64(SafetensorsFile f, String name) {
-        return f.bytes(name).toArray(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN));
+    static long[] i64(ReferenceCase f, String name) {
+        return f.file().bytes(name).toArray(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN));
     }
 
-    static float[] f32(SafetensorsFile f, String name) {
-        return f.bytes(name).toArray(ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN));
+    static float[] f32(ReferenceCase f, String name) {
+        return f.file().bytes(name).toArray(ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN));
     }
 
     /** Differences between two images of the same size: {count of differing bytes, max |diff|}. */

@@ -2,7 +2,7 @@ package dev.ocelli.encoders.preprocess;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ocelli.core.safetensors.SafetensorsFile;
+import dev.ocelli.testdata.ReferenceCase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -12,7 +12,7 @@ class SamProcessorTest {
     @Test
     void reshapedSizesMatchSamImageProcessor() {
         ImageProcessor p = ImageProcessor.preset("sam-vit-l");
-        try (SafetensorsFile f = Ref.file("sam")) {
+        try (ReferenceCase f = Ref.load("sam")) {
             long[] in = Ref.i64(f, "sizes_hw");
             long[] out = Ref.i64(f, "reshaped_hw");
             assertThat(in.length).isGreaterThan(4000);
