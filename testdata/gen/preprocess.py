@@ -6,7 +6,8 @@ Inputs: testdata/data/preprocess/images/
     rocket.png (PIL's decode of it). Derived with PIL by build_images(): portrait (1:2 crop),
     panorama (5:1 crop), tiny (7x5), sliver (3x400), grey (L), grey_alpha (LA), palette (P),
     palette_trns (P + tRNS), rgba (RGBA), bilevel (1-bit), rgb16 / grey16 / la16 (16-bit PNGs, our
-    own encoder because PIL cannot write them), cmyk.jpg (Adobe CMYK JPEG) and grey.jpg.
+    own encoder because PIL cannot write them), cmyk.jpg (Adobe CMYK JPEG), grey.jpg and
+    progressive.jpg (progressive, 4:2:2, odd size).
     Images are only written when missing: the committed files are the inputs.
 
 Outputs (PIL 9.4 does every resize; transformers is not installed here, so HF's numpy steps are
@@ -114,6 +115,8 @@ def build_images():
             .save(IMAGES / "noise.png")
     if need("cmyk.jpg"):
         coffee.crop((220, 120, 380, 240)).convert("CMYK").save(IMAGES / "cmyk.jpg", quality=95)
+    if need("progressive.jpg"):
+        coffee.crop((100, 50, 301, 201)).save(IMAGES / "progressive.jpg", quality=85, progressive=True, subsampling=1)
     if need("grey.jpg"):
         chelsea.crop((100, 40, 260, 160)).convert("L").save(IMAGES / "grey.jpg", quality=90)
 
@@ -285,7 +288,7 @@ def build_transform(input_size):
 
 PHOTOS = ["chelsea.png", "coffee.png", "rocket.png", "portrait.png", "panorama.png", "tiny.png", "sliver.png"]
 MODES = ["grey.png", "grey_alpha.png", "bilevel.png", "palette.png", "palette_trns.png", "rgba.png",
-         "rgb16.png", "grey16.png", "la16.png", "cmyk.jpg", "grey.jpg"]
+         "rgb16.png", "grey16.png", "la16.png", "cmyk.jpg", "grey.jpg", "progressive.jpg"]
 
 
 def checks():

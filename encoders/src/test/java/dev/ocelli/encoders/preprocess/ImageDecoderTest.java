@@ -60,7 +60,7 @@ class ImageDecoderTest {
      * through TwelveMonkeys' raw raster and PIL's cmyk2rgb.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"grey.jpg", "cmyk.jpg"})
+    @ValueSource(strings = {"grey.jpg", "cmyk.jpg", "progressive.jpg"})
     void smallJpegsMatchPil(String name) {
         RgbImage ours = Ref.image(name);
         try (ReferenceCase f = Ref.load("decode")) {
