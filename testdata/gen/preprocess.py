@@ -7,7 +7,7 @@ Inputs: testdata/data/preprocess/images/
     panorama (5:1 crop), tiny (7x5), sliver (3x400), grey (L), grey_alpha (LA), palette (P),
     palette_trns (P + tRNS), rgba (RGBA), bilevel (1-bit), rgb16 / grey16 / la16 (16-bit PNGs, our
     own encoder because PIL cannot write them), cmyk.jpg (Adobe CMYK JPEG), grey.jpg and
-    progressive.jpg (progressive, 4:2:2, odd size).
+    progressive.jpg (progressive, 4:2:2, odd size), exif<1..8>.{png,jpg} (EXIF orientation).
     Images are only written when missing: the committed files are the inputs.
 
 Outputs (PIL 9.4 does every resize; transformers is not installed here, so HF's numpy steps are
@@ -117,6 +117,13 @@ def build_images():
         coffee.crop((220, 120, 380, 240)).convert("CMYK").save(IMAGES / "cmyk.jpg", quality=95)
     if need("progressive.jpg"):
         coffee.crop((100, 50, 301, 201)).save(IMAGES / "progressive.jpg", quality=85, progressive=True, subsampling=1)
+    for o in range(1, 9):  # EXIF orientation 1..8 on an asymmetric 9x5 crop, as PNG eXIf and JPEG APP1
+        if need(f"exif{o}.png") or need(f"exif{o}.jpg"):
+            e = Image.Exif()
+            e[0x0112] = o
+            crop = coffee.crop((250, 180, 259, 185))
+            crop.save(IMAGES / f"exif{o}.png", exif=e.tobytes())
+            coffee.crop((250, 150, 282, 174)).save(IMAGES / f"exif{o}.jpg", exif=e.tobytes(), quality=95)
     if need("grey.jpg"):
         chelsea.crop((100, 40, 260, 160)).convert("L").save(IMAGES / "grey.jpg", quality=90)
 
@@ -318,6 +325,14 @@ def gen_decode(w):
     for name in MODES:
         tensors[name] = u8(Image.open(IMAGES / name).convert("RGB"))
     modes = {name: Image.open(IMAGES / name).mode for name in MODES}
+    from PIL import ImageOps
+    for o in range(1, 9):
+        for ext in ("png", "jpg"):
+            name = f"exif{o}.{ext}"
+            im = Image.open(IMAGES / name)
+            assert im.getexif().get(0x0112) == o, name
+            tensors[f"{name}.transposed"] = u8(ImageOps.exif_transpose(im).convert("RGB"))
+            tensors[name] = u8(Image.open(IMAGES / name).convert("RGB"))
     w.save("preprocess/decode", tensors, {"modes": repr(modes)})
     # the original JPEG is too big for safetensors; PIL's decode of it is rocket.png itself
 

@@ -38,9 +38,10 @@ import javax.imageio.stream.ImageInputStream;
  *   <li>CMYK JPEG (Adobe): decoded through the TwelveMonkeys reader to raw CMYK and converted
  *       with PIL's formula {@code R = (255-K) - (C·(255-K))/255} (rounded as PIL's MULDIV255).</li>
  * </ul>
- * EXIF orientation is <b>not</b> applied: {@code Image.open} does not apply it, and neither do
- * LLaVA's, InternVL's or the HF image processors' code paths (only HF's separate
- * {@code load_image} helper calls {@code ImageOps.exif_transpose}).
+ * EXIF orientation is <b>not</b> applied by default: {@code Image.open} does not apply it, and
+ * neither do LLaVA's, InternVL's or the HF image processors' code paths. HF's separate
+ * {@code load_image} helper (used by its pipelines) does call {@code ImageOps.exif_transpose};
+ * {@link #read(Path, boolean)} with {@code true} reproduces that.
  *
  * <p>Dimensions are read from the header before any pixel buffer is allocated; images over
  * {@link #MAX_PIXELS} (PIL's decompression-bomb error threshold, 2 · {@code MAX_IMAGE_PIXELS})
@@ -72,6 +73,25 @@ public final class ImageDecoder {
             throw new ImageDecodeException(file + ": cannot read: " + e.getMessage(), e);
         }
         return read(data, file.toString());
+    }
+
+    /**
+     * Reads and converts an image file, optionally rotating/flipping it by its EXIF orientation
+     * as {@code PIL.ImageOps.exif_transpose} does (JPEG APP1 and PNG eXIf).
+     */
+    public static RgbImage read(Path file, boolean applyExifOrientation) {
+        if (!applyExifOrientation) {
+            return read(file);
+        }
+        byte[] data;
+        try {
+            data = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new ImageDecodeException(file + ": no such file");
+        } catch (IOException e) {
+            throw new ImageDecodeException(file + ": cannot read: " + e.getMessage(), e);
+        }
+        return ExifOrientation.apply(read(data, file.toString()), ExifOrientation.of(data));
     }
 
     /** Reads and converts an image from a stream; {@code name} is used in error messages. */
