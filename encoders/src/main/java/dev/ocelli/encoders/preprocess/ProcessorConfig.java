@@ -74,6 +74,32 @@ public record ProcessorConfig(
     }
 
     @Override
+    public boolean equals(Object o) {
+        return o instanceof ProcessorConfig c && doResize == c.doResize && size.equals(c.size) && resample == c.resample
+                && doCenterCrop == c.doCenterCrop && cropHeight == c.cropHeight && cropWidth == c.cropWidth
+                && doRescale == c.doRescale && Double.compare(rescaleFactor, c.rescaleFactor) == 0
+                && doNormalize == c.doNormalize && java.util.Arrays.equals(imageMean, c.imageMean)
+                && java.util.Arrays.equals(imageStd, c.imageStd) && doPad == c.doPad && padHeight == c.padHeight
+                && padWidth == c.padWidth;
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(doResize, size, resample, doCenterCrop, cropHeight, cropWidth, doRescale,
+                rescaleFactor, doNormalize, java.util.Arrays.hashCode(imageMean), java.util.Arrays.hashCode(imageStd),
+                doPad, padHeight, padWidth);
+    }
+
+    @Override
+    public String toString() {
+        return "ProcessorConfig[size=" + size + ", resample=" + resample + (doResize ? "" : " (off)")
+                + ", crop=" + (doCenterCrop ? cropHeight + "x" + cropWidth : "off")
+                + ", rescale=" + (doRescale ? rescaleFactor : "off")
+                + ", mean=" + java.util.Arrays.toString(imageMean) + ", std=" + java.util.Arrays.toString(imageStd)
+                + (doNormalize ? "" : " (off)") + ", pad=" + (doPad ? padHeight + "x" + padWidth : "off") + "]";
+    }
+
+    @Override
     public float[] imageMean() {
         return imageMean.clone();
     }

@@ -8,7 +8,8 @@ import java.util.Arrays;
  * <p>Pixels are interleaved row-major HWC: the value of channel {@code c} at column {@code x},
  * row {@code y} is {@code pixels[(y * width + x) * 3 + c] & 0xFF}. Every preprocessing step
  * before normalisation works on this type, so that each step can be compared byte for byte
- * with PIL.
+ * with PIL. Every operation returns a new image; the pixel array is shared, not copied, so an
+ * image handed to several threads must not be written to.
  *
  * @param width  W, columns
  * @param height H, rows
@@ -64,8 +65,8 @@ public record RgbImage(int width, int height, byte[] pixels) {
         return new RgbImage(w, h, out);
     }
 
-    /** Copies {@code src} onto this image with its top-left corner at (x, y), like {@code Image.paste}. */
-    public void paste(RgbImage src, int x, int y) {
+    /** Copies {@code src} onto this (freshly made) image with its top-left corner at (x, y), like {@code Image.paste}. */
+    void paste(RgbImage src, int x, int y) {
         for (int sy = 0; sy < src.height; sy++) {
             int dy = sy + y;
             if (dy < 0 || dy >= height) {

@@ -135,6 +135,8 @@ class ClipProcessorTest {
         assertThat(c.resample()).isEqualTo(PilResize.Filter.BICUBIC);
         assertThat(c.imageMean()).containsExactly(ProcessorConfig.OPENAI_CLIP_MEAN);
         assertThat(c.rescaleFactor()).isEqualTo(1.0 / 255);
+        assertThat(c).isEqualTo(ProcessorConfig.preset("clip-vit-l-14-336")); // the shipped file is the preset
+        assertThat(c.toString()).contains("ShortestEdge[edge=336]").contains("336x336");
         // newer dict style
         String dict = """
                 {"crop_size": {"height": 224, "width": 200}, "do_rescale": false,
