@@ -27,8 +27,12 @@ import picocli.CommandLine.Parameters;
  * loading it would be, so a malformed file is reported here with the same one-line message.
  */
 @Command(name = "inspect",
-        description = {"List the tensors (name, dtype, shape, bytes) and __metadata__ of a safetensors file,",
-            "or of a model directory (model.safetensors.index.json with shards, or model.safetensors)."},
+        description = {"List the tensors and __metadata__ of a safetensors file or model directory.",
+            "",
+            "Each tensor shows name, dtype, shape, element count and bytes. A directory is read through"
+                + " model.safetensors.index.json (then the shard of each tensor is shown), else model.safetensors,"
+                + " else its only *.safetensors file. Only headers are read; the file is validated as loading would.",
+            ""},
         footer = {"", "Exit status: 0 ok, 2 missing or malformed file (one line on stderr)."})
 public final class InspectCommand extends OcelliCommand {
 

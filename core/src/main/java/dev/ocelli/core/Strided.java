@@ -252,10 +252,15 @@ final class Strided {
             });
             return;
         }
-        if (a != null || b != null) { // F32 between heap and a segment
+        if (a != null || b != null) { // F32 between heap and a segment (e.g. a mapped weight)
+            MemorySegment sseg = src.segment();
             forEachRow(p, new long[] {srcOff, dstOff}, base -> {
                 long i = base[0];
                 long o = base[1];
+                if (b != null && ss == 1 && ds == 1) {
+                    Conversions.f32ToF32(sseg, 4 * i, b, (int) o, n);
+                    return;
+                }
                 for (long j = 0; j < p.inner(); j++, i += ss, o += ds) {
                     dst.setFloat(o, src.getFloat(i));
                 }

@@ -440,12 +440,19 @@ public final class Tensor {
         if (isContiguous()) {
             return this;
         }
+        if (dtype() == DType.F32) {
+            return of(toFloatArray(), shape); // the gather has the tiled and bulk paths
+        }
         Tensor out = zeros(dtype(), shape);
         out.copyFrom(this);
         return out;
     }
 
-    /** Copies {@code src} (same shape and dtype) into this tensor's elements. */
+    /**
+     * Copies {@code src} (same shape and dtype) into this tensor's elements, e.g. into a
+     * {@code narrow} view of a larger tensor. {@code src} must not overlap this tensor's
+     * elements in the same storage.
+     */
     public void copyFrom(Tensor src) {
         if (!Arrays.equals(shape, src.shape)) {
             throw new ShapeException("cannot copy " + Shapes.str(src.shape) + " into " + Shapes.str(shape));
@@ -456,6 +463,12 @@ public final class Tensor {
         }
         if (storage.isReadOnly()) {
             throw new OcelliException("cannot write to read-only " + dtype() + " tensor " + Shapes.str(shape));
+        }
+        for (int i = 0; i < shape.length; i++) {
+            if (strides[i] == 0 && shape[i] > 1) { // PyTorch refuses this too: the result would depend on order
+                throw new ShapeException("cannot copy into " + Shapes.str(shape) + " with strides " + Shapes.str(strides)
+                        + ": expanded dims (stride 0) make several elements share one location");
+            }
         }
         Strided.copy(src.storage, shape, src.strides, src.offset, storage, strides, offset);
     }

@@ -76,6 +76,17 @@ class StorageTest {
             assertThat(t.add(t).toFloatArray()).containsExactly(0f, 3f, 6f, 9f, 12f, 15f);
             assertThatThrownBy(() -> t.set(1f, 0, 0)).isInstanceOf(OcelliException.class)
                     .hasMessageContaining("read-only");
+            // mapped F32 -> heap F32 copies: bulk rows, strided elements, and concat mixing both kinds
+            Tensor h = Tensor.zeros(2, 4);
+            h.narrow(1, 1, 3).copyFrom(t);
+            assertThat(h.toFloatArray()).containsExactly(0f, 0f, 1.5f, 3f, 0f, 4.5f, 6f, 7.5f);
+            Tensor ht = Tensor.zeros(3, 2);
+            ht.copyFrom(t.transpose(0, 1));
+            assertThat(ht.toFloatArray()).containsExactly(0f, 4.5f, 1.5f, 6f, 3f, 7.5f);
+            assertThat(Tensor.concat(0, t, h.narrow(1, 0, 3)).toFloatArray())
+                    .containsExactly(0f, 1.5f, 3f, 4.5f, 6f, 7.5f, 0f, 0f, 1.5f, 0f, 4.5f, 6f);
+            assertThatThrownBy(() -> t.copyFrom(h.narrow(1, 0, 3))).isInstanceOf(OcelliException.class)
+                    .hasMessage("cannot write to read-only F32 tensor [2,3]");
 
             Tensor b = Tensor.wrap(Storage.ofSegment(all.asSlice(27, 6), DType.BF16), Layout.contiguous(3));
             assertThat(b.toFloatArray()).containsExactly(1f, -3f, Float.POSITIVE_INFINITY);

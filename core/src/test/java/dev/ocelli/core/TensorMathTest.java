@@ -122,5 +122,8 @@ class TensorMathTest {
         assertThat(big.toFloatArray()).containsExactly(0, 1, 2, 0, 0, 3, 4, 0, 0, 5, 6, 0);
         assertThatThrownBy(() -> big.copyFrom(Tensor.zeros(4, 3))).isInstanceOf(ShapeException.class)
                 .hasMessage("cannot copy [4,3] into [3,4]");
+        assertThatThrownBy(() -> Tensor.zeros(3, 1).expand(3, 4).copyFrom(big)).isInstanceOf(ShapeException.class)
+                .hasMessage("cannot copy into [3,4] with strides [1,0]: expanded dims (stride 0) make several elements"
+                        + " share one location");
     }
 }

@@ -160,15 +160,33 @@ class TensorPropertyTest {
         }
     }
 
+    /**
+     * Operand over {@code data} with logical shape {@code shape}; half the time it is a
+     * stride-2 slice of a twice-as-wide buffer, so the general strided row loop runs too.
+     */
+    private static Tensor operand(SplittableRandom r, float[] data, long[] shape) {
+        if (!r.nextBoolean() || shape.length == 0) {
+            return Tensor.of(data, shape);
+        }
+        long[] wide = shape.clone();
+        wide[wide.length - 1] *= 2;
+        float[] buf = new float[data.length * 2];
+        for (int i = 0; i < data.length; i++) {
+            buf[2 * i] = data[i];
+            buf[2 * i + 1] = Float.NaN; // must never be read
+        }
+        return Tensor.of(buf, wide).slice(-1, 0, wide[wide.length - 1], 2);
+    }
+
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
-    void broadcastAddMatchesIndexReference(long seed) {
+    void broadcastMathMatchesIndexReference(long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         long[] out = randomShape(r, 4, 5);
         // derive two operand shapes: drop leading dims and set random dims to 1
         long[][] ops = new long[2][];
         for (int k = 0; k < 2; k++) {
-            int drop = r.nextInt(out.length);
+            int drop = r.nextInt(out.length + 1);
             long[] s = java.util.Arrays.copyOfRange(out, drop, out.length);
             for (int i = 0; i < s.length; i++) {
                 if (r.nextInt(3) == 0) {
@@ -179,18 +197,33 @@ class TensorPropertyTest {
         }
         float[] a = randomData(r, (int) Shapes.numel(ops[0]));
         float[] b = randomData(r, (int) Shapes.numel(ops[1]));
-        Tensor ta = Tensor.of(a, ops[0]);
-        Tensor tb = Tensor.of(b, ops[1]);
-        Tensor sum = ta.add(tb);
+        Tensor ta = operand(r, a, ops[0]);
+        Tensor tb = operand(r, b, ops[1]);
         long[] rs = Shapes.broadcast(ops[0], ops[1]);
-        assertThat(sum.shape()).containsExactly(rs);
-        float[] got = sum.toFloatArray();
-        long[] idx = new long[rs.length];
-        int o = 0;
-        do {
-            float want = a[(int) flat(project(idx, ops[0]), ops[0])] + b[(int) flat(project(idx, ops[1]), ops[1])];
-            assertThat(got[o++]).isEqualTo(want);
-        } while (next(idx, rs));
+        for (int op = 0; op < 4; op++) {
+            Tensor res = switch (op) {
+                case 0 -> ta.add(tb);
+                case 1 -> ta.sub(tb);
+                case 2 -> ta.mul(tb);
+                default -> ta.div(tb);
+            };
+            assertThat(res.shape()).containsExactly(rs);
+            assertThat(res.isContiguous()).isTrue();
+            float[] got = res.toFloatArray();
+            long[] idx = new long[rs.length];
+            int o = 0;
+            do {
+                float x = a[(int) flat(project(idx, ops[0]), ops[0])];
+                float y = b[(int) flat(project(idx, ops[1]), ops[1])];
+                float want = switch (op) {
+                    case 0 -> x + y;
+                    case 1 -> x - y;
+                    case 2 -> x * y;
+                    default -> x / y;
+                };
+                assertThat(got[o++]).as("op %d seed %d at %s", op, seed, Shapes.str(idx)).isEqualTo(want);
+            } while (next(idx, rs));
+        }
     }
 
     /** The operand index that a broadcast output index reads. */
