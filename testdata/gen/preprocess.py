@@ -8,7 +8,8 @@ Inputs: testdata/data/preprocess/images/
     palette_trns (P + tRNS), rgba (RGBA), bilevel (1-bit), rgb16 / grey16 / la16 (16-bit PNGs, our
     own encoder because PIL cannot write them), cmyk.jpg (Adobe CMYK JPEG), grey.jpg and
     progressive.jpg (progressive, 4:2:2, odd size), exif<1..8>.{png,jpg} (EXIF orientation).
-    Images are only written when missing: the committed files are the inputs.
+    Images are only written when missing: the committed files are the inputs. Likewise the
+    bundled demo photo encoders/src/main/resources/dev/ocelli/encoders/sample.png (coffee).
 
 Outputs (PIL 9.4 does every resize; transformers is not installed here, so HF's numpy steps are
 transcribed from transformers' image_transforms.py / image_processing_{clip,sam}.py; InternVL's
