@@ -164,6 +164,12 @@ def u8(img):
     return torch.from_numpy(np.array(img, dtype=np.uint8).copy())
 
 
+def grid_u8(rows):
+    """(cols, rows) pairs, all <= 40: stored as U8 to keep the file small."""
+    assert max(max(r) for r in rows) < 256
+    return torch.tensor(rows, dtype=torch.uint8)
+
+
 def i64(rows):
     return torch.tensor(rows, dtype=torch.int64)
 
@@ -441,9 +447,9 @@ def gen_internvl(w):
         sizes.append(im.size)
     tensors = {"sizes": i64(sizes)}
     for mx in GRID_MAX:
-        tensors[f"grid.min1.max{mx}"] = i64([internvl_grid(sw, sh, 1, mx) for sw, sh in sizes])
-    tensors["grid.min2.max6"] = i64([internvl_grid(sw, sh, 2, 6) for sw, sh in sizes])
-    tensors["grid.min1.max6.size112"] = i64([internvl_grid(sw, sh, 1, 6, 112) for sw, sh in sizes])
+        tensors[f"grid.min1.max{mx}"] = grid_u8([internvl_grid(sw, sh, 1, mx) for sw, sh in sizes])
+    tensors["grid.min2.max6"] = grid_u8([internvl_grid(sw, sh, 2, 6) for sw, sh in sizes])
+    tensors["grid.min1.max6.size112"] = grid_u8([internvl_grid(sw, sh, 1, 6, 112) for sw, sh in sizes])
     w.save("preprocess/internvl_grids", tensors)
 
     tensors, meta = {}, {}

@@ -29,7 +29,7 @@ class DynamicPreprocessTest {
                 int min = Integer.parseInt(parts[1].substring(3));
                 int max = Integer.parseInt(parts[2].substring(3));
                 int size = parts.length > 3 ? Integer.parseInt(parts[3].substring(4)) : 448;
-                long[] grids = Ref.i64(f, name);
+                byte[] grids = Ref.u8(f, name); // (cols, rows) pairs, U8
                 for (int i = 0; i < n; i++) {
                     int w = (int) sizes[2 * i], h = (int) sizes[2 * i + 1];
                     int[] g = DynamicPreprocess.closestGrid(w, h, min, max, size);
