@@ -24,7 +24,9 @@ def generate(w):
     x64 = x.to(torch.float64)
     t = {"input": x}
     t["gelu"] = F.gelu(x)
-    t["gelu_f64"] = F.gelu(x64).to(torch.float32)
+    # the exact value: x/2 * erfc(-x/sqrt2) in float64 (F.gelu in float64 computes 1 + erf(...),
+    # which cancels to 0 below x = -8 and so is no reference for the negative tail)
+    t["gelu_exact"] = (0.5 * x64 * torch.erfc(-x64 / 2 ** 0.5)).to(torch.float32)
     t["gelu_tanh"] = F.gelu(x, approximate="tanh")
     t["quick_gelu"] = x * torch.sigmoid(1.702 * x)
     t["silu"] = F.silu(x)
