@@ -46,16 +46,23 @@ final class DepthwiseKernels128 {
                     pixel(out, outRow + ox * c, in, img, wt, wOff, bias, bOff, c, w, kw, dw, base, dh,
                             kyLo, kyHi, ox * sw - pw, 0);
                 }
-                for (; ox + VectorDepthwiseConv.RB <= oxHi; ox += VectorDepthwiseConv.RB) {
-                    block(out, outRow + ox * c, in, img, wt, wOff, bias, bOff, c, w, kw, dw, sw, base, dh,
-                            kyLo, kyHi, ox * sw - pw, cFull);
-                    if (cFull < c) {
-                        for (int r = 0; r < VectorDepthwiseConv.RB; r++) {
-                            pixel(out, outRow + (ox + r) * c, in, img, wt, wOff, bias, bOff, c, w, kw, dw, base, dh,
-                                    kyLo, kyHi, (ox + r) * sw - pw, cFull);
-                        }
+                // interior: channel vector outermost, then blocks along the row, so consecutive
+                // blocks reuse the input lines of their 6-column overlap while they are still in L1
+                int nBlocks = Math.max(0, (oxHi - ox) / VectorDepthwiseConv.RB);
+                int oxEnd = ox + nBlocks * VectorDepthwiseConv.RB;
+                for (int cv = 0; cv < cFull; cv += S.length()) {
+                    for (int bx = ox; bx < oxEnd; bx += VectorDepthwiseConv.RB) {
+                        block(out, outRow + bx * c, in, img, wt, wOff, bias, bOff, c, w, kw, dw, sw, base, dh,
+                                kyLo, kyHi, bx * sw - pw, cv);
                     }
                 }
+                if (cFull < c) { // channel tail of the interior columns, masked
+                    for (int bx = ox; bx < oxEnd; bx++) {
+                        pixel(out, outRow + bx * c, in, img, wt, wOff, bias, bOff, c, w, kw, dw, base, dh,
+                                kyLo, kyHi, bx * sw - pw, cFull);
+                    }
+                }
+                ox = oxEnd;
                 for (; ox < ow; ox++) {
                     pixel(out, outRow + ox * c, in, img, wt, wOff, bias, bOff, c, w, kw, dw, base, dh,
                             kyLo, kyHi, ox * sw - pw, 0);
@@ -64,13 +71,12 @@ final class DepthwiseKernels128 {
         }
     }
 
-    /** VectorDepthwiseConv.RB interior output columns starting at input column ix0, channel vectors [0, cFull). */
+    /** RB = 8 interior output columns starting at input column ix0, channels [cv, cv + L). */
     private static void block(float[] out, int o, float[] in, int img, float[] wt, int wOff,
                               float[] bias, int bOff, int c, int w, int kw, int dw, int sw, int base, int dh,
-                              int kyLo, int kyHi, int ix0, int cFull) {
-        int step = S.length();
+                              int kyLo, int kyHi, int ix0, int cv) {
         int colStride = sw * c;
-        for (int cv = 0; cv < cFull; cv += step) {
+        {
             FloatVector b0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, bOff + cv);
             FloatVector a0 = b0, a1 = b0, a2 = b0, a3 = b0, a4 = b0, a5 = b0, a6 = b0, a7 = b0;
             for (int ky = kyLo; ky < kyHi; ky++) {
