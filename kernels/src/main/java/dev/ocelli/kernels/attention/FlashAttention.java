@@ -1,0 +1,257 @@
+package dev.ocelli.kernels.attention;
+
+import dev.ocelli.kernels.KernelInfo;
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * Fused multi-head attention with flash-style tiling and an online softmax (Dao et al.,
+ * "FlashAttention", arXiv 2205.14135, and FlashAttention-2, arXiv 2307.08691), on the CPU with
+ * the Vector API. Same result as {@link ScalarAttention} up to float rounding; no Nq×Nk matrix
+ * exists beyond one Br×Bc tile.
+ *
+ * <p>Per work item = (batch b, head h, block of Br query rows), with Bc = {@value #KEY_TILE}:
+ * <pre>
+ *   qT = (scale·log2 e)·Q[block]ᵀ                         [d][Br]   packed once per block
+ *   m = -inf, l = 0, oT = 0
+ *   for each key tile K[j0 : j0+Bc], V[j0 : j0+Bc]:
+ *     sT = K·qT (+ log2 e·bias tile)                      [Bc][Br]  (FlashTiles.scores)
+ *     m' = max(m, max_j sT); alpha = 2^(m − m'); P = 2^(sT − m'); l = alpha·l + Σ_j P; m = m'
+ *     oT = alpha·oT + Vᵀ·P                                [d][Br]   (FlashTiles.accumulate)
+ *   out[block] = (oT / l)ᵀ
+ * </pre>
+ * Working in base 2 (log2 e folded into the packed q and the bias) saves a multiply per score.
+ * Queries are the vector lanes (Br = 2 vectors), so the softmax needs no horizontal reductions and
+ * k, v are read straight from their strided rows; see {@link FlashTiles} for the register blocks.
+ *
+ * <p>Differences from PyTorch: scores underflowing 2^-126.5 relative to the row max count as 0
+ * (PyTorch keeps the denormal; the effect is below 1e-38 of the row's sum). A fully masked row
+ * (all -inf) gives NaN like PyTorch's math path.
+ *
+ * <p>Threads: work items are spread over a {@link WorkerTeam}; each output row is computed by one
+ * thread in a fixed order, so results are bitwise identical for any thread count. Scratch tiles are
+ * per worker and reused, so steady-state calls allocate nothing. An instance runs one call at a
+ * time; {@link #close()} stops its threads.
+ */
+public final class FlashAttention implements Attention, AutoCloseable {
+
+    /** Bc, keys per tile: sT [Bc][Br] plus the k and v rows of a tile stay in L1. */
+    public static final int KEY_TILE = 64;
+
+    private static final float LOG2E = (float) (1.0 / Math.log(2.0));
+
+    private final FlashTiles tiles;
+    private final WorkerTeam team;
+    private final Scratch[] scratch;
+    private final Job job = new Job();
+
+    private FlashAttention(int bits, int threads) {
+        this.tiles = FlashTiles.forBits(bits);
+        this.team = new WorkerTeam(threads, "ocelli-attention");
+        this.scratch = new Scratch[threads];
+        for (int i = 0; i < threads; i++) {
+            scratch[i] = new Scratch();
+        }
+    }
+
+    /**
+     * The widest of 128/256/512 bits the CPU has (FloatVector.SPECIES_PREFERRED), {@code threads}
+     * threads (the caller plus threads−1 daemon workers).
+     */
+    public static FlashAttention create(int threads) {
+        String why = KernelInfo.vectorUnavailableReason();
+        if (why != null) {
+            throw new IllegalStateException("FlashAttention needs the Vector API: " + why);
+        }
+        int bits = Math.max(128, Math.min(512, FloatVector.SPECIES_PREFERRED.vectorBitSize()));
+        return new FlashAttention(bits, threads);
+    }
+
+    /** A given vector width (128, 256 or 512): tests run all three on one machine. */
+    public static FlashAttention withVectorBits(int bits, int threads) {
+        return new FlashAttention(bits, threads);
+    }
+
+    public int vectorBits() {
+        return tiles.bits();
+    }
+
+    public int threads() {
+        return team.size();
+    }
+
+    @Override
+    public String toString() {
+        return "FlashAttention[" + tiles.bits() + "-bit, Br=" + tiles.blockRows() + ", Bc=" + KEY_TILE
+                + ", threads=" + team.size() + "]";
+    }
+
+    @Override
+    public void forward(HeadView out, HeadView q, HeadView k, HeadView v, AttentionBias bias, float scale, AttentionDims s) {
+        Attention.check(out, q, k, v, bias, s);
+        int br = tiles.blockRows();
+        int kh = 0, kw = 0;
+        if (bias instanceof AttentionBias.DecomposedRelPos r) {
+            kh = r.kh();
+            kw = r.kw();
+        }
+        for (Scratch sc : scratch) {
+            sc.ensure(br, s.headDim(), kh, kw);
+        }
+        int qBlocks = (s.nq() + br - 1) / br;
+        job.set(out, q, k, v, bias, scale, s, qBlocks);
+        try {
+            team.run(s.batch() * s.heads() * qBlocks, job);
+        } finally {
+            job.clear();
+        }
+    }
+
+    @Override
+    public void close() {
+        team.close();
+    }
+
+    /** Per-worker tiles, grown on demand and then reused. */
+    private static final class Scratch {
+        float[] qT = new float[0], oT = new float[0], sT = new float[0];
+        float[] m = new float[0], l = new float[0], alpha = new float[0];
+        float[] relHT = new float[0], relWT = new float[0];
+
+        void ensure(int br, int d, int kh, int kw) {
+            if (qT.length < d * br) {
+                qT = new float[d * br];
+                oT = new float[d * br];
+            }
+            if (sT.length < KEY_TILE * br) {
+                sT = new float[KEY_TILE * br];
+                m = new float[br];
+                l = new float[br];
+                alpha = new float[br];
+            }
+            if (relHT.length < kh * br) {
+                relHT = new float[kh * br];
+            }
+            if (relWT.length < kw * br) {
+                relWT = new float[kw * br];
+            }
+        }
+    }
+
+    /** The state of one forward call, read by every worker. */
+    private final class Job implements WorkerTeam.Task {
+        HeadView out, q, k, v;
+        AttentionBias bias;
+        float qScale;
+        AttentionDims s;
+        int qBlocks;
+
+        void set(HeadView out, HeadView q, HeadView k, HeadView v, AttentionBias bias, float scale, AttentionDims s, int qBlocks) {
+            this.out = out;
+            this.q = q;
+            this.k = k;
+            this.v = v;
+            this.bias = bias;
+            this.qScale = scale * LOG2E;
+            this.s = s;
+            this.qBlocks = qBlocks;
+        }
+
+        void clear() {
+            out = q = k = v = null;
+            bias = null;
+            s = null;
+        }
+
+        @Override
+        public void run(int item, int worker) {
+            Scratch sc = scratch[worker];
+            int br = tiles.blockRows();
+            int bh = item / qBlocks;
+            int b = bh / s.heads(), h = bh % s.heads();
+            int r0 = (item % qBlocks) * br;
+            int rows = Math.min(br, s.nq() - r0);
+            int d = s.headDim(), nk = s.nk();
+            float[] qT = sc.qT, oT = sc.oT, sT = sc.sT;
+
+            // qT [d][Br] = (scale·log2 e)·q[r0 + r, c]; rows past Nq are 0 and their results dropped
+            float[] qd = q.data();
+            for (int r = 0; r < br; r++) {
+                int qi = r < rows ? q.base(b, h, r0 + r) : -1;
+                for (int c = 0; c < d; c++) {
+                    qT[c * br + r] = qi < 0 ? 0f : qScale * qd[qi + c];
+                }
+            }
+            java.util.Arrays.fill(oT, 0, d * br, 0f);
+            java.util.Arrays.fill(sc.m, 0, br, Float.NEGATIVE_INFINITY);
+            java.util.Arrays.fill(sc.l, 0, br, 0f);
+
+            AttentionBias.Dense dense = bias instanceof AttentionBias.Dense dn ? dn : null;
+            AttentionBias.DecomposedRelPos rel = bias instanceof AttentionBias.DecomposedRelPos rp ? rp : null;
+            if (rel != null) {
+                packRelPos(sc, rel, b, h, r0, rows, br);
+            }
+
+            int kBase = k.base(b, h, 0), vBase = v.base(b, h, 0);
+            for (int j0 = 0; j0 < nk; j0 += KEY_TILE) {
+                int bc = Math.min(KEY_TILE, nk - j0);
+                tiles.scores(sT, qT, k.data(), kBase + j0 * k.rowStride(), k.rowStride(), bc, d);
+                if (dense != null) {
+                    addDense(sT, dense.view(), b, h, r0, rows, j0, bc, br);
+                } else if (rel != null) {
+                    addRelPos(sT, sc, rel.kw(), j0, bc, br);
+                }
+                tiles.softmax(sT, bc, sc.m, sc.l, sc.alpha);
+                tiles.accumulate(oT, sT, v.data(), vBase + j0 * v.rowStride(), v.rowStride(), bc, d, sc.alpha);
+            }
+
+            // out = oT / l; l = 0 only for a fully masked row, where 0·inf gives PyTorch's NaN
+            float[] od = out.data();
+            for (int r = 0; r < rows; r++) {
+                float inv = 1f / sc.l[r];
+                int oi = out.base(b, h, r0 + r);
+                for (int c = 0; c < d; c++) {
+                    od[oi + c] = oT[c * br + r] * inv;
+                }
+            }
+        }
+    }
+
+    // sT[j][r] += log2 e·bias[r0 + r, j0 + j]; a scalar transpose of the bias tile, about one
+    // load-add-store per score beside the 2·d FMAs per score of the two products.
+    private static void addDense(float[] sT, HeadView bias, int b, int h, int r0, int rows, int j0, int bc, int br) {
+        float[] bd = bias.data();
+        for (int r = 0; r < rows; r++) {
+            int bi = bias.base(b, h, r0 + r) + j0;
+            for (int j = 0; j < bc; j++) {
+                sT[j * br + r] += LOG2E * bd[bi + j];
+            }
+        }
+    }
+
+    // relHT [kh][Br], relWT [kw][Br]: the block's rel_h/rel_w rows transposed and scaled by log2 e,
+    // so each key adds two contiguous rows (C2 vectorizes that loop).
+    private static void packRelPos(Scratch sc, AttentionBias.DecomposedRelPos rel, int b, int h, int r0, int rows, int br) {
+        float[] rh = rel.relH().data(), rw = rel.relW().data();
+        for (int r = 0; r < br; r++) {
+            int hi = r < rows ? rel.relH().base(b, h, r0 + r) : -1;
+            int wi = r < rows ? rel.relW().base(b, h, r0 + r) : -1;
+            for (int x = 0; x < rel.kh(); x++) {
+                sc.relHT[x * br + r] = hi < 0 ? 0f : LOG2E * rh[hi + x];
+            }
+            for (int x = 0; x < rel.kw(); x++) {
+                sc.relWT[x * br + r] = wi < 0 ? 0f : LOG2E * rw[wi + x];
+            }
+        }
+    }
+
+    private static void addRelPos(float[] sT, Scratch sc, int kw, int j0, int bc, int br) {
+        float[] relHT = sc.relHT, relWT = sc.relWT;
+        for (int j = 0; j < bc; j++) {
+            int key = j0 + j;
+            int hOff = (key / kw) * br, wOff = (key % kw) * br, sOff = j * br;
+            for (int r = 0; r < br; r++) {
+                sT[sOff + r] += relHT[hOff + r] + relWT[wOff + r];
+            }
+        }
+    }
+}
