@@ -79,7 +79,10 @@ final class FlashTiles512 extends FlashTiles {
             FloatVector mOld = FloatVector.fromArray(S, m, r);
             FloatVector tileMax = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
             for (int j = 0; j < bc; j++) {
-                tileMax = tileMax.max(FloatVector.fromArray(S, sT, j * BR + r));
+                // compare + blend: cheaper than max()'s NaN/-0 handling; a NaN score is skipped
+                // here but still turns its p, l and output row into NaN below
+                FloatVector x = FloatVector.fromArray(S, sT, j * BR + r);
+                tileMax = tileMax.blend(x, x.compare(VectorOperators.GT, tileMax));
             }
             FloatVector mNew = mOld.max(tileMax);
             // A row that has seen only -inf so far keeps m = -inf; subtract 0 instead so that
@@ -153,26 +156,27 @@ final class FlashTiles512 extends FlashTiles {
     }
 
     // 2^x for x <= 0 (and NaN), written here instead of FloatVector.lanewise(EXP), which calls
-    // SVML or a scalar loop. x = k + f with k = round(x), |f| <= 1/2; 2^f by its degree-7 Taylor
-    // polynomial in f (truncation < 1e-8 relative, so the result is within ~1-2 ulp); 2^k built in
-    // the exponent bits. x < -126.5 (and -inf) flushes to +0: k = -127 gives exponent field 0.
+    // SVML or a scalar loop. x = k + f with k = round(x), |f| <= 1/2; 2^f by a degree-6
+    // polynomial fitted for relative error on [-1/2, 1/2] (2e-9, so the result is within ~1-2 ulp
+    // after float rounding); 2^k built in the exponent bits. x < -126.5 (and -inf) flushes to +0:
+    // the clamp at -127 gives k = -127 and an exponent field of 0. The clamp is a compare and a
+    // blend, not max(), whose Java NaN/-0 semantics cost several instructions; NaN passes through
+    // (f is NaN) and comes out NaN.
     private static final float MAGIC = 12582912f; // 1.5·2^23: adding it rounds to an integer
     private static final int MAGIC_BITS = Float.floatToRawIntBits(MAGIC);
-    private static final float C1 = 0.6931471805599453f;
-    private static final float C2 = 0.2402265069591007f;
-    private static final float C3 = 0.055504108664821576f;
-    private static final float C4 = 0.009618129107628477f;
-    private static final float C5 = 0.0013333558146428441f;
-    private static final float C6 = 0.00015403530393381606f;
-    private static final float C7 = 1.5252733804059838e-05f;
+    private static final float C1 = 0.6931471824645996f;
+    private static final float C2 = 0.24022647738456726f;
+    private static final float C3 = 0.05550331622362137f;
+    private static final float C4 = 0.00961843691766262f;
+    private static final float C5 = 0.0013399193994700909f;
+    private static final float C6 = 0.00015354176866821945f;
 
     static FloatVector exp2(FloatVector x) {
-        x = x.max(-127f);
+        x = x.blend(-127f, x.compare(VectorOperators.LT, -127f));
         FloatVector t = x.add(MAGIC);
         IntVector k = (IntVector) t.reinterpretAsInts();
         FloatVector f = x.sub(t.sub(MAGIC));
-        FloatVector p = f.fma(C7, C6);
-        p = p.fma(f, FloatVector.broadcast(S, C5));
+        FloatVector p = f.fma(C6, C5);
         p = p.fma(f, FloatVector.broadcast(S, C4));
         p = p.fma(f, FloatVector.broadcast(S, C3));
         p = p.fma(f, FloatVector.broadcast(S, C2));
