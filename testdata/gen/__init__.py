@@ -1,0 +1,1 @@
+"""One module per reference-data group; see ../generate.py."""
