@@ -19,7 +19,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -65,11 +64,6 @@ public class AttentionBenchmark {
         v = HeadView.contiguous(random(rnd, n), 0, HEADS, tokens, HEAD_DIM);
         out = HeadView.contiguous(new float[n], 0, HEADS, tokens, HEAD_DIM);
         flash = FlashAttention.create(threads);
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        flash.close();
     }
 
     static float[] random(SplittableRandom rnd, int n) {

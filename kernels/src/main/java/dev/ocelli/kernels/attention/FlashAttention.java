@@ -1,6 +1,8 @@
 package dev.ocelli.kernels.attention;
 
 import dev.ocelli.kernels.KernelInfo;
+import dev.ocelli.kernels.parallel.WorkerPool;
+import java.util.function.IntConsumer;
 import jdk.incubator.vector.FloatVector;
 
 /**
@@ -27,12 +29,13 @@ import jdk.incubator.vector.FloatVector;
  * (PyTorch keeps the denormal; the effect is below 1e-38 of the row's sum). A fully masked row
  * (all -inf) gives NaN like PyTorch's math path.
  *
- * <p>Threads: work items are spread over a {@link WorkerTeam}; each output row is computed by one
- * thread in a fixed order, so results are bitwise identical for any thread count. Scratch tiles are
- * per worker and reused, so steady-state calls allocate nothing. An instance runs one call at a
- * time; {@link #close()} stops its threads.
+ * <p>Threads: the B·H·⌈Nq/Br⌉ work items run on the engine-wide {@link WorkerPool} with at most
+ * {@link #threads()} threads. Each output row is computed by one thread in a fixed order, so
+ * results are bitwise identical for any thread count. Scratch tiles live in a per-thread
+ * {@code ThreadLocal}, grown to the largest call and then reused, so steady-state calls allocate
+ * only one small job object (plus the pool's own). Instances are immutable and thread-safe.
  */
-public final class FlashAttention implements Attention, AutoCloseable {
+public final class FlashAttention implements Attention {
 
     /**
      * Bc, keys per tile. Larger tiles amortise the per-tile rescale of oT and the softmax bookkeeping;
@@ -43,23 +46,27 @@ public final class FlashAttention implements Attention, AutoCloseable {
 
     private static final float LOG2E = (float) (1.0 / Math.log(2.0));
 
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
     private final FlashTiles tiles;
-    private final WorkerTeam team;
-    private final Scratch[] scratch;
-    private final Job job = new Job();
+    private final int threads;
 
     private FlashAttention(int bits, int threads) {
-        this.tiles = FlashTiles.forBits(bits);
-        this.team = new WorkerTeam(threads, "ocelli-attention");
-        this.scratch = new Scratch[threads];
-        for (int i = 0; i < threads; i++) {
-            scratch[i] = new Scratch();
+        if (threads < 1) {
+            throw new IllegalArgumentException("FlashAttention thread count must be >= 1, got " + threads);
         }
+        this.tiles = FlashTiles.forBits(bits);
+        this.threads = threads;
+    }
+
+    /** The preferred width, on the engine pool's default thread count ({@code -Docelli.threads}). */
+    public static FlashAttention create() {
+        return create(WorkerPool.shared().threads());
     }
 
     /**
-     * The widest of 128/256/512 bits the CPU has (FloatVector.SPECIES_PREFERRED), {@code threads}
-     * threads (the caller plus threads−1 daemon workers).
+     * The widest of 128/256/512 bits the CPU has (FloatVector.SPECIES_PREFERRED), at most
+     * {@code threads} threads of the engine pool (the caller included).
      */
     public static FlashAttention create(int threads) {
         String why = KernelInfo.vectorUnavailableReason();
@@ -80,39 +87,22 @@ public final class FlashAttention implements Attention, AutoCloseable {
     }
 
     public int threads() {
-        return team.size();
+        return threads;
     }
 
     @Override
     public String toString() {
         return "FlashAttention[" + tiles.bits() + "-bit, Br=" + tiles.blockRows() + ", Bc=" + KEY_TILE
-                + ", threads=" + team.size() + "]";
+                + ", threads=" + threads + "]";
     }
 
     @Override
     public void forward(HeadView out, HeadView q, HeadView k, HeadView v, AttentionBias bias, float scale, AttentionDims s) {
         Attention.check(out, q, k, v, bias, s);
         int br = tiles.blockRows();
-        int kh = 0, kw = 0;
-        if (bias instanceof AttentionBias.DecomposedRelPos r) {
-            kh = r.kh();
-            kw = r.kw();
-        }
-        for (Scratch sc : scratch) {
-            sc.ensure(br, s.headDim(), kh, kw);
-        }
         int qBlocks = (s.nq() + br - 1) / br;
-        job.set(out, q, k, v, bias, scale, s, qBlocks);
-        try {
-            team.run(s.batch() * s.heads() * qBlocks, job);
-        } finally {
-            job.clear();
-        }
-    }
-
-    @Override
-    public void close() {
-        team.close();
+        Job job = new Job(out, q, k, v, bias, scale, s, qBlocks);
+        WorkerPool.shared().run(s.batch() * s.heads() * qBlocks, threads, job);
     }
 
     /** Per-worker tiles, grown on demand and then reused. */
@@ -141,15 +131,15 @@ public final class FlashAttention implements Attention, AutoCloseable {
         }
     }
 
-    /** The state of one forward call, read by every worker. */
-    private final class Job implements WorkerTeam.Task {
-        HeadView out, q, k, v;
-        AttentionBias bias;
-        float qScale;
-        AttentionDims s;
-        int qBlocks;
+    /** One forward call; item = (b·H + h)·qBlocks + query block. */
+    private final class Job implements IntConsumer {
+        final HeadView out, q, k, v;
+        final AttentionBias bias;
+        final float qScale;
+        final AttentionDims s;
+        final int qBlocks;
 
-        void set(HeadView out, HeadView q, HeadView k, HeadView v, AttentionBias bias, float scale, AttentionDims s, int qBlocks) {
+        Job(HeadView out, HeadView q, HeadView k, HeadView v, AttentionBias bias, float scale, AttentionDims s, int qBlocks) {
             this.out = out;
             this.q = q;
             this.k = k;
@@ -160,16 +150,13 @@ public final class FlashAttention implements Attention, AutoCloseable {
             this.qBlocks = qBlocks;
         }
 
-        void clear() {
-            out = q = k = v = null;
-            bias = null;
-            s = null;
-        }
-
         @Override
-        public void run(int item, int worker) {
-            Scratch sc = scratch[worker];
+        public void accept(int item) {
             int br = tiles.blockRows();
+            AttentionBias.Dense dense = bias instanceof AttentionBias.Dense dn ? dn : null;
+            AttentionBias.DecomposedRelPos rel = bias instanceof AttentionBias.DecomposedRelPos rp ? rp : null;
+            Scratch sc = SCRATCH.get();
+            sc.ensure(br, s.headDim(), rel == null ? 0 : rel.kh(), rel == null ? 0 : rel.kw());
             int bh = item / qBlocks;
             int b = bh / s.heads(), h = bh % s.heads();
             int r0 = (item % qBlocks) * br;
@@ -189,8 +176,6 @@ public final class FlashAttention implements Attention, AutoCloseable {
             java.util.Arrays.fill(sc.m, 0, br, Float.NEGATIVE_INFINITY);
             java.util.Arrays.fill(sc.l, 0, br, 0f);
 
-            AttentionBias.Dense dense = bias instanceof AttentionBias.Dense dn ? dn : null;
-            AttentionBias.DecomposedRelPos rel = bias instanceof AttentionBias.DecomposedRelPos rp ? rp : null;
             if (rel != null) {
                 packRelPos(sc, rel, b, h, r0, rows, br);
             }

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -29,16 +28,6 @@ class FlashAttentionTest {
     static final FlashAttention[] TWO_THREADS = {
         FlashAttention.withVectorBits(128, 2), FlashAttention.withVectorBits(256, 2), FlashAttention.withVectorBits(512, 2)};
     static final ScalarAttention REF = new ScalarAttention();
-
-    @AfterAll
-    static void stopThreads() {
-        for (FlashAttention f : ONE_THREAD) {
-            f.close();
-        }
-        for (FlashAttention f : TWO_THREADS) {
-            f.close();
-        }
-    }
 
     static FlashAttention flash(int bits, int threads) {
         int i = bits == 128 ? 0 : bits == 256 ? 1 : 2;
