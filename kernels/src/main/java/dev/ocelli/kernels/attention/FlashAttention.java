@@ -100,9 +100,14 @@ public final class FlashAttention implements Attention {
     public void forward(HeadView out, HeadView q, HeadView k, HeadView v, AttentionBias bias, float scale, AttentionDims s) {
         Attention.check(out, q, k, v, bias, s);
         int br = tiles.blockRows();
-        int qBlocks = (s.nq() + br - 1) / br;
-        Job job = new Job(out, q, k, v, bias, scale, s, qBlocks);
-        WorkerPool.shared().run(s.batch() * s.heads() * qBlocks, threads, job);
+        int bh = s.batch() * s.heads();
+        if (s.nq() * 4 <= br) {
+            // a block would be at most a quarter full: one row per item instead
+            WorkerPool.shared().run(bh * s.nq(), threads, new RowJob(out, q, k, v, bias, scale, s));
+        } else {
+            int qBlocks = (s.nq() + br - 1) / br;
+            WorkerPool.shared().run(bh * qBlocks, threads, new Job(out, q, k, v, bias, scale, s, qBlocks));
+        }
     }
 
     /** Per-worker tiles, grown on demand and then reused. */
@@ -110,6 +115,7 @@ public final class FlashAttention implements Attention {
         float[] qT = new float[0], oT = new float[0], sT = new float[0];
         float[] m = new float[0], l = new float[0], alpha = new float[0];
         float[] relHT = new float[0], relWT = new float[0];
+        float[] qRow = new float[0], oRow = new float[0], sRow = new float[0];
 
         void ensure(int br, int d, int kh, int kw) {
             if (qT.length < d * br) {
@@ -127,6 +133,17 @@ public final class FlashAttention implements Attention {
             }
             if (relWT.length < kw * br) {
                 relWT = new float[kw * br];
+            }
+        }
+
+        void ensureRow(int d, int lanes) {
+            if (qRow.length < d) {
+                qRow = new float[d];
+                oRow = new float[d];
+            }
+            int n = (KEY_TILE + lanes - 1) / lanes * lanes;
+            if (sRow.length < n) {
+                sRow = new float[n];
             }
         }
     }
@@ -201,6 +218,83 @@ public final class FlashAttention implements Attention {
                 for (int c = 0; c < d; c++) {
                     od[oi + c] = oT[c * br + r] * inv;
                 }
+            }
+        }
+    }
+
+    /**
+     * One forward call on the row path; item = (b·H + h)·Nq + i. The same online softmax as
+     * {@link Job}, for a single query row: scores with keys in the lanes, output with the head dim
+     * in the lanes (see {@link FlashTiles#rowScores}).
+     */
+    private final class RowJob implements IntConsumer {
+        final HeadView out, q, k, v;
+        final AttentionBias bias;
+        final float qScale;
+        final AttentionDims s;
+
+        RowJob(HeadView out, HeadView q, HeadView k, HeadView v, AttentionBias bias, float scale, AttentionDims s) {
+            this.out = out;
+            this.q = q;
+            this.k = k;
+            this.v = v;
+            this.bias = bias;
+            this.qScale = scale * LOG2E;
+            this.s = s;
+        }
+
+        @Override
+        public void accept(int item) {
+            int lanes = tiles.lanes();
+            Scratch sc = SCRATCH.get();
+            sc.ensureRow(s.headDim(), lanes);
+            int nq = s.nq(), nk = s.nk(), d = s.headDim();
+            int bh = item / nq, i = item % nq;
+            int b = bh / s.heads(), h = bh % s.heads();
+            float[] qRow = sc.qRow, oRow = sc.oRow, sRow = sc.sRow;
+            int qi = q.base(b, h, i);
+            for (int c = 0; c < d; c++) {
+                qRow[c] = qScale * q.data()[qi + c];
+                oRow[c] = 0f;
+            }
+            float m = Float.NEGATIVE_INFINITY, l = 0f;
+            int kBase = k.base(b, h, 0), vBase = v.base(b, h, 0);
+            for (int j0 = 0; j0 < nk; j0 += KEY_TILE) {
+                int bc = Math.min(KEY_TILE, nk - j0);
+                tiles.rowScores(sRow, qRow, k.data(), kBase + j0 * k.rowStride(), k.rowStride(), bc, d);
+                switch (bias) {
+                    case null -> { }
+                    case AttentionBias.Dense dn -> {
+                        float[] bd = dn.view().data();
+                        int bi = dn.view().base(b, h, i) + j0;
+                        for (int j = 0; j < bc; j++) {
+                            sRow[j] += LOG2E * bd[bi + j];
+                        }
+                    }
+                    case AttentionBias.DecomposedRelPos rel -> {
+                        float[] rh = rel.relH().data(), rw = rel.relW().data();
+                        int hi = rel.relH().base(b, h, i), wi = rel.relW().base(b, h, i), kw = rel.kw();
+                        for (int j = 0; j < bc; j++) {
+                            int key = j0 + j;
+                            sRow[j] += LOG2E * rh[hi + key / kw] + LOG2E * rw[wi + key % kw];
+                        }
+                    }
+                }
+                // pad to whole vectors with -inf: no effect on the max, 2^-inf = 0 adds nothing
+                int n = (bc + lanes - 1) / lanes * lanes;
+                java.util.Arrays.fill(sRow, bc, n, Float.NEGATIVE_INFINITY);
+                float tileMax = tiles.rowMax(sRow, n);
+                float mNew = tileMax > m ? tileMax : m;
+                float mUse = mNew == Float.NEGATIVE_INFINITY ? 0f : mNew;   // see FlashTiles.softmax
+                float alpha = (float) Math.pow(2.0, (double) m - mUse);
+                l = l * alpha + tiles.rowExp2(sRow, n, mUse);
+                m = mNew;
+                tiles.rowAccumulate(oRow, alpha, sRow, v.data(), vBase + j0 * v.rowStride(), v.rowStride(), bc, d);
+            }
+            float inv = 1f / l;   // l = 0: fully masked row, NaN as in PyTorch
+            int oi = out.base(b, h, i);
+            for (int c = 0; c < d; c++) {
+                out.data()[oi + c] = oRow[c] * inv;
             }
         }
     }

@@ -48,6 +48,25 @@ abstract sealed class FlashTiles permits FlashTiles128, FlashTiles256, FlashTile
     /** oT[c][r] = alpha[r]·oT[c][r] + Σ_j v[vBase + j·vStride + c]·sT[j][r] (the P·V tile). */
     abstract void accumulate(float[] oT, float[] sT, float[] v, int vBase, int vStride, int bc, int d, float[] alpha);
 
+    // ---- row path: one query row at a time, keys (scores) or head dim (output) in the lanes.
+    // For Nq far below Br (Mini-Gemini's per-token cross-attention has Nq = 1, Nk = 64, d = 1024)
+    // where the block path would leave most lanes empty.
+
+    /** Lanes per vector. */
+    abstract int lanes();
+
+    /** s[j] = Σ_c qRow[c]·k[kBase + j·kStride + c] for j < bc (vector over c, then reduceLanes). */
+    abstract void rowScores(float[] s, float[] qRow, float[] k, int kBase, int kStride, int bc, int d);
+
+    /** max of s[0..n), n a multiple of {@link #lanes()}; padding lanes hold -inf. */
+    abstract float rowMax(float[] s, int n);
+
+    /** s[j] = 2^(s[j] − m) for j < n (n a multiple of lanes), returns Σ s[j]. */
+    abstract float rowExp2(float[] s, int n, float m);
+
+    /** o[c] = alpha·o[c] + Σ_j s[j]·v[vBase + j·vStride + c] for c < d. */
+    abstract void rowAccumulate(float[] o, float alpha, float[] s, float[] v, int vBase, int vStride, int bc, int d);
+
     static FlashTiles forBits(int bits) {
         return switch (bits) {
             case 512 -> new FlashTiles512();

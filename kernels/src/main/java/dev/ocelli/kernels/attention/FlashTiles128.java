@@ -155,6 +155,112 @@ final class FlashTiles128 extends FlashTiles {
         }
     }
 
+    @Override
+    int lanes() {
+        return L;
+    }
+
+    // 4 keys share each load of q; d tail (d not a multiple of L) in scalar.
+    @Override
+    void rowScores(float[] s, float[] qRow, float[] k, int kBase, int kStride, int bc, int d) {
+        int dv = d - d % L;
+        int j = 0;
+        for (; j + 4 <= bc; j += 4) {
+            int k0 = kBase + j * kStride, k1 = k0 + kStride, k2 = k1 + kStride, k3 = k2 + kStride;
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+            for (int c = 0; c < dv; c += L) {
+                FloatVector x = FloatVector.fromArray(S, qRow, c);
+                a0 = x.fma(FloatVector.fromArray(S, k, k0 + c), a0);
+                a1 = x.fma(FloatVector.fromArray(S, k, k1 + c), a1);
+                a2 = x.fma(FloatVector.fromArray(S, k, k2 + c), a2);
+                a3 = x.fma(FloatVector.fromArray(S, k, k3 + c), a3);
+            }
+            float s0 = a0.reduceLanes(VectorOperators.ADD), s1 = a1.reduceLanes(VectorOperators.ADD);
+            float s2 = a2.reduceLanes(VectorOperators.ADD), s3 = a3.reduceLanes(VectorOperators.ADD);
+            for (int c = dv; c < d; c++) {
+                s0 += qRow[c] * k[k0 + c];
+                s1 += qRow[c] * k[k1 + c];
+                s2 += qRow[c] * k[k2 + c];
+                s3 += qRow[c] * k[k3 + c];
+            }
+            s[j] = s0;
+            s[j + 1] = s1;
+            s[j + 2] = s2;
+            s[j + 3] = s3;
+        }
+        for (; j < bc; j++) {
+            int k0 = kBase + j * kStride;
+            FloatVector a0 = FloatVector.zero(S);
+            for (int c = 0; c < dv; c += L) {
+                a0 = FloatVector.fromArray(S, qRow, c).fma(FloatVector.fromArray(S, k, k0 + c), a0);
+            }
+            float s0 = a0.reduceLanes(VectorOperators.ADD);
+            for (int c = dv; c < d; c++) {
+                s0 += qRow[c] * k[k0 + c];
+            }
+            s[j] = s0;
+        }
+    }
+
+    @Override
+    float rowMax(float[] s, int n) {
+        FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        for (int j = 0; j < n; j += L) {
+            FloatVector x = FloatVector.fromArray(S, s, j);
+            m = m.blend(x, x.compare(VectorOperators.GT, m));
+        }
+        return m.reduceLanes(VectorOperators.MAX);
+    }
+
+    @Override
+    float rowExp2(float[] s, int n, float m) {
+        FloatVector sum = FloatVector.zero(S);
+        for (int j = 0; j < n; j += L) {
+            FloatVector p = exp2(FloatVector.fromArray(S, s, j).sub(m));
+            p.intoArray(s, j);
+            sum = sum.add(p);
+        }
+        return sum.reduceLanes(VectorOperators.ADD);
+    }
+
+    // 4 output vectors (4·L columns) per pass over the keys; d tail in scalar.
+    @Override
+    void rowAccumulate(float[] o, float alpha, float[] s, float[] v, int vBase, int vStride, int bc, int d) {
+        int c = 0;
+        for (; c + 4 * L <= d; c += 4 * L) {
+            FloatVector a0 = FloatVector.fromArray(S, o, c).mul(alpha);
+            FloatVector a1 = FloatVector.fromArray(S, o, c + L).mul(alpha);
+            FloatVector a2 = FloatVector.fromArray(S, o, c + 2 * L).mul(alpha);
+            FloatVector a3 = FloatVector.fromArray(S, o, c + 3 * L).mul(alpha);
+            for (int j = 0; j < bc; j++) {
+                FloatVector p = FloatVector.broadcast(S, s[j]);
+                int vj = vBase + j * vStride + c;
+                a0 = FloatVector.fromArray(S, v, vj).fma(p, a0);
+                a1 = FloatVector.fromArray(S, v, vj + L).fma(p, a1);
+                a2 = FloatVector.fromArray(S, v, vj + 2 * L).fma(p, a2);
+                a3 = FloatVector.fromArray(S, v, vj + 3 * L).fma(p, a3);
+            }
+            a0.intoArray(o, c);
+            a1.intoArray(o, c + L);
+            a2.intoArray(o, c + 2 * L);
+            a3.intoArray(o, c + 3 * L);
+        }
+        for (; c + L <= d; c += L) {
+            FloatVector a0 = FloatVector.fromArray(S, o, c).mul(alpha);
+            for (int j = 0; j < bc; j++) {
+                a0 = FloatVector.fromArray(S, v, vBase + j * vStride + c).fma(FloatVector.broadcast(S, s[j]), a0);
+            }
+            a0.intoArray(o, c);
+        }
+        for (; c < d; c++) {
+            float a = o[c] * alpha;
+            for (int j = 0; j < bc; j++) {
+                a += s[j] * v[vBase + j * vStride + c];
+            }
+            o[c] = a;
+        }
+    }
+
     // 2^x for x <= 0 (and NaN), written here instead of FloatVector.lanewise(EXP), which calls
     // SVML or a scalar loop. x = k + f with k = round(x), |f| <= 1/2; 2^f by a degree-6
     // polynomial fitted for relative error on [-1/2, 1/2] (2e-9, so the result is within ~1-2 ulp

@@ -298,6 +298,50 @@ class FlashAttentionTest {
         }
     }
 
+    /**
+     * The row path (Nq·4 <= Br, so Nq = 2 is on it at every width): Mini-Gemini-like per-token
+     * cross-attention (Nq = 1, Nk = 64, d = 1024), then a dense bias with a fully masked row, and
+     * SAM rel-pos, at d = 13 (scalar d tail) and Nk = 150 (partial tile, padding lanes).
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {128, 256, 512})
+    void rowPathWithBiasMaskAndRelPos(int bits) {
+        SplittableRandom rnd = new SplittableRandom(bits + 1);
+        AttentionDims mg = new AttentionDims(6, 1, 1, 64, 1024);
+        float[] q = random(rnd, 6 * 1024, 1f), k = random(rnd, 6 * 64 * 1024, 1f), v = random(rnd, 6 * 64 * 1024, 1f);
+        float[] e = new float[q.length], a = new float[q.length];
+        run(REF, e, q, k, v, null, 1f / 32, mg);
+        run(flash(bits, 2), a, q, k, v, null, 1f / 32, mg);
+        assertClose("mini-gemini shape " + bits, e, a, 1e-5f, 1e-4f);
+
+        int heads = 2, nq = 2, kh = 10, kw = 15, nk = kh * kw, d = 13;
+        AttentionDims s = new AttentionDims(1, heads, nq, nk, d);
+        q = random(rnd, heads * nq * d, 2f);
+        k = random(rnd, heads * nk * d, 2f);
+        v = random(rnd, heads * nk * d, 1f);
+        float[] bias = random(rnd, heads * nq * nk, 3f);
+        for (int j = 0; j < nk; j++) {
+            bias[(1 * nq + 1) * nk + j] = Float.NEGATIVE_INFINITY;     // head 1, row 1: fully masked
+            if (j % 3 == 0) {
+                bias[j] = Float.NEGATIVE_INFINITY;                       // head 0, row 0: partly masked
+            }
+        }
+        AttentionBias dense = AttentionBias.dense(HeadView.contiguous(bias, 0, heads, nq, nk));
+        e = new float[q.length];
+        a = new float[q.length];
+        run(REF, e, q, k, v, dense, 0.3f, s);
+        run(flash(bits, 1), a, q, k, v, dense, 0.3f, s);
+        assertThat(a[(1 * nq + 1) * d]).isNaN();
+        assertClose("row path bias " + bits, e, a, 1e-5f, 1e-4f);
+
+        float[] relH = random(rnd, heads * nq * kh, 3f), relW = random(rnd, heads * nq * kw, 3f);
+        AttentionBias rel = AttentionBias.decomposedRelPos(
+                HeadView.contiguous(relH, 0, heads, nq, kh), HeadView.contiguous(relW, 0, heads, nq, kw), kh, kw);
+        run(REF, e, q, k, v, rel, 0.3f, s);
+        run(flash(bits, 1), a, q, k, v, rel, 0.3f, s);
+        assertClose("row path rel-pos " + bits, e, a, 1e-5f, 1e-4f);
+    }
+
     @Test
     void errorsNameTheView() {
         AttentionDims s = new AttentionDims(1, 2, 10, 12, 8);
