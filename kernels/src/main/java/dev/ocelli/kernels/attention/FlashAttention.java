@@ -115,7 +115,7 @@ public final class FlashAttention implements Attention {
         float[] qT = new float[0], oT = new float[0], sT = new float[0];
         float[] m = new float[0], l = new float[0], alpha = new float[0];
         float[] relHT = new float[0], relWT = new float[0];
-        float[] qRow = new float[0], oRow = new float[0], sRow = new float[0];
+        float[] qRow = new float[0], oRow = new float[0], sRow = new float[0], red = new float[0];
 
         void ensure(int br, int d, int kh, int kw) {
             if (qT.length < d * br) {
@@ -144,6 +144,9 @@ public final class FlashAttention implements Attention {
             int n = (KEY_TILE + lanes - 1) / lanes * lanes;
             if (sRow.length < n) {
                 sRow = new float[n];
+            }
+            if (red.length < 4 * lanes) {
+                red = new float[4 * lanes];
             }
         }
     }
@@ -274,7 +277,7 @@ public final class FlashAttention implements Attention {
         int kBase = k.base(b, h, 0), vBase = v.base(b, h, 0);
         for (int j0 = 0; j0 < nk; j0 += KEY_TILE) {
             int bc = Math.min(KEY_TILE, nk - j0);
-            tiles.rowScores(sRow, qRow, k.data(), kBase + j0 * k.rowStride(), k.rowStride(), bc, d);
+            tiles.rowScores(sRow, qRow, k.data(), kBase + j0 * k.rowStride(), k.rowStride(), bc, d, sc.red);
             switch (bias) {
                 case null -> { }
                 case AttentionBias.Dense dn -> {
@@ -299,8 +302,8 @@ public final class FlashAttention implements Attention {
             float tileMax = tiles.rowMax(sRow, n);
             float mNew = tileMax > m ? tileMax : m;
             float mUse = mNew == Float.NEGATIVE_INFINITY ? 0f : mNew;   // see FlashTiles.softmax
-            float alpha = (float) Math.pow(2.0, (double) m - mUse);
-            l = l * alpha + tiles.rowExp2(sRow, n, mUse);
+            float alpha = (float) StrictMath.pow(2.0, (double) m - mUse);   // StrictMath: same bits interpreted or compiled
+            l = l * alpha + tiles.rowExp2(sRow, n, mUse, sc.red);
             m = mNew;
             tiles.rowAccumulate(oRow, alpha, sRow, v.data(), vBase + j0 * v.rowStride(), v.rowStride(), bc, d);
         }
