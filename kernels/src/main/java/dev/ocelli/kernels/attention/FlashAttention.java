@@ -25,13 +25,19 @@ import jdk.incubator.vector.FloatVector;
  * Queries are the vector lanes (Br = 2 vectors), so the softmax needs no horizontal reductions and
  * k, v are read straight from their strided rows; see {@link FlashTiles} for the register blocks.
  *
+ * <p>Row path: when a block would be at most a quarter full (Nq·4 ≤ Br, e.g. Mini-Gemini's
+ * per-token cross-attention with Nq = 1, or the last block of 577 = 18·32 + 1 rows), those rows
+ * run one at a time with the same online softmax, keys in the lanes for q·k and the head dim in
+ * the lanes for P·V ({@link FlashTiles#rowScores}), instead of filling 32 lanes with padding.
+ *
  * <p>Differences from PyTorch: scores underflowing 2^-126.5 relative to the row max count as 0
  * (PyTorch keeps the denormal; the effect is below 1e-38 of the row's sum). A fully masked row
  * (all -inf) gives NaN like PyTorch's math path.
  *
  * <p>Threads: the B·H·⌈Nq/Br⌉ work items run on the engine-wide {@link WorkerPool} with at most
  * {@link #threads()} threads. Each output row is computed by one thread in a fixed order, so
- * results are bitwise identical for any thread count. Scratch tiles live in a per-thread
+ * results are bitwise identical for any thread count (and whether or not C2 has compiled the
+ * kernels yet: no {@code reduceLanes(ADD)}, whose order is unspecified, anywhere). Scratch tiles live in a per-thread
  * {@code ThreadLocal}, grown to the largest call and then reused, so steady-state calls allocate
  * only one small job object (plus the pool's own). Instances are immutable and thread-safe.
  */
