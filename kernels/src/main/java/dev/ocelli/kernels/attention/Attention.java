@@ -16,7 +16,8 @@ package dev.ocelli.kernels.attention;
 public interface Attention {
 
     /**
-     * Computes {@code out} (arguments: output first, then inputs, then sizes).
+     * Computes {@code out} (arguments: output first, then inputs, then sizes). {@code out} must
+     * not overlap k, v or the bias.
      *
      * @param bias  null, a {@link AttentionBias.Dense} bias/mask, or SAM's {@link AttentionBias.DecomposedRelPos}
      * @param scale multiplies q·k; {@link #defaultScale(int)} is PyTorch's default 1/sqrt(d)

@@ -36,10 +36,11 @@ import jdk.incubator.vector.FloatVector;
  *
  * <p>Threads: the B·H·⌈Nq/Br⌉ work items run on the engine-wide {@link WorkerPool} with at most
  * {@link #threads()} threads. Each output row is computed by one thread in a fixed order, so
- * results are bitwise identical for any thread count (and whether or not C2 has compiled the
- * kernels yet: no {@code reduceLanes(ADD)}, whose order is unspecified, anywhere). Scratch tiles live in a per-thread
- * {@code ThreadLocal}, grown to the largest call and then reused, so steady-state calls allocate
- * only one small job object (plus the pool's own). Instances are immutable and thread-safe.
+ * results are bitwise identical for any thread count, and whether or not C2 has compiled the
+ * kernels yet (no {@code reduceLanes(ADD)}, whose lane order is unspecified, anywhere). Scratch
+ * tiles live in a per-thread {@code ThreadLocal}, grown to the largest call and then reused, so
+ * steady-state calls allocate only one small job object (plus the pool's own). Instances are
+ * immutable and thread-safe.
  */
 public final class FlashAttention implements Attention {
 
