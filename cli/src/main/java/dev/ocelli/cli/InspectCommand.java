@@ -96,7 +96,7 @@ public final class InspectCommand extends OcelliCommand {
             long size = Files.size(f.path());
             head.row(sharded || Files.isDirectory(path) ? "  " + dir().relativize(f.path()) : "size",
                     Sizes.human(size) + " (header " + Sizes.grouped(f.header().headerLength()) + " B, data "
-                            + Sizes.grouped(f.header().dataLength()) + " B, " + f.tensors().size() + " tensors)");
+                            + Sizes.grouped(f.header().dataLength()) + " B, " + tensors(f.tensors().size()) + ")");
         }
         head.printBody(out, "");
 
@@ -130,14 +130,13 @@ public final class InspectCommand extends OcelliCommand {
         }
         t.print(out, "");
         out.println();
-        out.println("total: " + rows.size() + " tensors, " + Sizes.grouped(elements) + " elements, "
+        out.println("total: " + tensors(rows.size()) + ", " + Sizes.grouped(elements) + " elements, "
                 + Sizes.grouped(bytes) + " bytes (" + Sizes.human(bytes) + ")");
         if (!byDtype.isEmpty()) {
             StringBuilder sb = new StringBuilder("by dtype:");
             String sep = " ";
             for (Map.Entry<DType, long[]> e : byDtype.entrySet()) {
-                sb.append(sep).append(e.getKey()).append(' ').append(e.getValue()[0])
-                        .append(e.getValue()[0] == 1 ? " tensor " : " tensors ")
+                sb.append(sep).append(e.getKey()).append(' ').append(tensors(e.getValue()[0])).append(' ')
                         .append(Sizes.human(e.getValue()[1]));
                 sep = ", ";
             }
@@ -231,6 +230,10 @@ public final class InspectCommand extends OcelliCommand {
             return s;
         }
         return s.substring(0, max) + "... (" + s.length() + " chars, --full shows all)";
+    }
+
+    private static String tensors(long n) {
+        return n == 1 ? "1 tensor" : Sizes.grouped(n) + " tensors";
     }
 
     static String shapeStr(long[] shape) {

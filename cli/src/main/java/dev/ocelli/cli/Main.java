@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -44,10 +45,32 @@ public final class Main implements Runnable {
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
-        int code = commandLine(out, err).execute(args);
-        out.flush();
-        err.flush();
-        System.exit(code);
+        System.exit(execute(commandLine(out, err), args));
+    }
+
+    /**
+     * {@code cl.execute(args)}, plus what picocli leaves alone: it rethrows {@link Error}s
+     * (OutOfMemoryError, StackOverflowError, ...), which would otherwise end the JVM with a stack
+     * trace. They get the same one-line treatment, exit status 1.
+     */
+    public static int execute(CommandLine cl, String... args) {
+        PrintWriter err = cl.getErr();
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            err.println("ocelli: out of memory (" + oneLine(e.getMessage())
+                    + "); give the JVM more, e.g. OCELLI_JAVA_OPTS=-Xmx16g");
+            return EXIT_INTERNAL;
+        } catch (Error e) {
+            err.println("ocelli: internal error: " + oneLine(describe(e)));
+            if ("1".equals(System.getenv("OCELLI_DEBUG")) || List.of(args).contains("--verbose")) {
+                e.printStackTrace(err);
+            }
+            return EXIT_INTERNAL;
+        } finally {
+            cl.getOut().flush();
+            err.flush();
+        }
     }
 
     /** The configured command line writing to {@code out}/{@code err}; tests call this in-process. */
@@ -66,10 +89,7 @@ public final class Main implements Runnable {
 
     /** Runs {@code args} in-process; returns the exit code. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
-        int code = commandLine(out, err).execute(args);
-        out.flush();
-        err.flush();
-        return code;
+        return execute(commandLine(out, err), args);
     }
 
     private static int handleExecutionException(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {

@@ -20,7 +20,7 @@ record CliRunner(int exit, String out, String err) {
         CommandLine cl = Main.commandLine(o, e);
         customize.accept(cl);
         Main.configure(cl, o, e); // again, so subcommands added by the test get the writers too
-        int code = cl.execute(args);
+        int code = Main.execute(cl, args);
         o.flush();
         e.flush();
         return new CliRunner(code, out.toString(), err.toString());

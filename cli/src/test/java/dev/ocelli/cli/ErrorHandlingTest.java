@@ -15,9 +15,13 @@ class ErrorHandlingTest {
     static final class Boom extends OcelliCommand {
         static RuntimeException next;
         static Exception nextChecked;
+        static Error nextError;
 
         @Override
         public Integer call() throws Exception {
+            if (nextError != null) {
+                throw nextError;
+            }
             if (nextChecked != null) {
                 throw nextChecked;
             }
@@ -26,6 +30,7 @@ class ErrorHandlingTest {
     }
 
     private static CliRunner boom(Exception e, String... args) {
+        Boom.nextError = null;
         Boom.next = e instanceof RuntimeException re ? re : null;
         Boom.nextChecked = e instanceof RuntimeException ? null : e;
         String[] all = new String[args.length + 1];
@@ -72,5 +77,30 @@ class ErrorHandlingTest {
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.errLines()).hasSize(1);
         assertThat(r.err()).startsWith("ocelli: internal error: NullPointerException");
+    }
+
+    @Test
+    void stackOverflowIsOneLineExit1() {
+        Boom.nextError = new StackOverflowError();
+        try {
+            CliRunner r = CliRunner.run(cl -> cl.addSubcommand(new CommandLine(new Boom())), "boom");
+            assertThat(r.exit()).isEqualTo(1);
+            assertThat(r.errLines()).containsExactly("ocelli: internal error: StackOverflowError");
+        } finally {
+            Boom.nextError = null;
+        }
+    }
+
+    @Test
+    void errorsAreOneLineExit1() {
+        Boom.nextError = new OutOfMemoryError("Java heap space");
+        try {
+            CliRunner r = CliRunner.run(cl -> cl.addSubcommand(new CommandLine(new Boom())), "boom");
+            assertThat(r.exit()).isEqualTo(1);
+            assertThat(r.errLines()).hasSize(1);
+            assertThat(r.err()).startsWith("ocelli: out of memory (Java heap space)").contains("-Xmx");
+        } finally {
+            Boom.nextError = null;
+        }
     }
 }

@@ -50,6 +50,26 @@ class InspectCommandTest {
     }
 
     @Test
+    void sortByOffsetKeepsFileOrder() {
+        String out = CliRunner.run("inspect", "--sort=offset", TORCH_FILE).out();
+        // torch_written lays tensors out by decreasing element size: every I64 before every U8
+        assertThat(out.indexOf("i64.values ")).isPositive().isLessThan(out.indexOf("u8.all "));
+        assertThat(out.indexOf("bf16.random.bits ")).isLessThan(out.indexOf("bf16.random "));
+        String byName = CliRunner.run("inspect", TORCH_FILE).out();
+        assertThat(byName.indexOf("bf16.random ")).isLessThan(byName.indexOf("bf16.random.bits "));
+    }
+
+    @Test
+    void singleTensorTotalsSayTensorNotTensors(@TempDir Path tmp) throws IOException {
+        Path f = tmp.resolve("one.safetensors");
+        Files.write(f, file("{\"w\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[0,4]}}", new byte[4]));
+        CliRunner r = CliRunner.run("inspect", f.toString());
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("total: 1 tensor, 2 elements, 4 bytes").contains("by dtype: F16 1 tensor 4 B")
+                .contains("__metadata__: (none)");
+    }
+
+    @Test
     void naturalOrderPutsLayer2BeforeLayer10() {
         assertThat(InspectCommand.naturalCompare("layers.2.w", "layers.10.w")).isNegative();
         assertThat(InspectCommand.naturalCompare("layers.10.w", "layers.10.w")).isZero();

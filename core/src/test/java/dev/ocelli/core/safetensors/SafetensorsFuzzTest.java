@@ -13,8 +13,16 @@ import java.nio.file.Path;
  * {@code src/test/resources/dev/ocelli/core/safetensors/SafetensorsFuzzTestInputs/<method>/}
  * (written by {@code safetensors/make_malformed.py}). Real fuzzing, one target per run:
  * <pre>
- * JAZZER_FUZZ=1 mvn -B -o -pl core test -Dtest='SafetensorsFuzzTest#parseHeader'
+ * JAZZER_FUZZ=1 JAZZER_INSTRUMENT='com.fasterxml.jackson.**,dev.ocelli.**' \
+ *   mvn -B -o -pl core test -Dmaven.compiler.release=23 -Dtest='SafetensorsFuzzTest#parseHeader'
  * </pre>
+ * Why {@code release=23}: Jazzer 0.24.0 bundles an ASM that reads class files up to version 67
+ * (JDK 23). Classes compiled for release 25 (version 69) load fine but are not instrumented
+ * ("Unsupported class file major version 69"), so fuzzing would get no coverage feedback from
+ * our code. Regression mode needs no instrumentation and runs on the normal build. The
+ * safetensors code uses no API newer than JDK 22, so compiling it (best in a scratch copy of the
+ * worktree) for release 23 and running on JDK 25 fuzzes the same code. JAZZER_INSTRUMENT adds
+ * Jackson, which does the tokenising, to the coverage map.
  */
 class SafetensorsFuzzTest {
 
