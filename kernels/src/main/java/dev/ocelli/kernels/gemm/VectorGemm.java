@@ -149,11 +149,12 @@ public final class VectorGemm implements Gemm {
             }
             return;
         }
-        // split each matrix into `parts` rectangles of whole tiles, along N when it has enough
-        // tiles (then only A is packed twice), else along M
+        // split each matrix into `parts` rectangles of whole tiles. Along N every task packs all
+        // of A (M·K) and its share of B; along M, all of B (K·N) and its share of A. So split N
+        // when M ≤ N and there are enough column tiles to balance (≥ 8 per part), else M.
         int parts = batch >= threads ? 1 : ceilDiv(threads, batch);
         int tilesM = ceilDiv(m, mk.mr), tilesN = ceilDiv(n, mk.nr);
-        boolean alongN = tilesN >= parts && (tilesN >= tilesM || tilesM < parts);
+        boolean alongN = tilesM < parts ? tilesN >= parts : m <= n && tilesN >= 8 * parts;
         int partTiles = alongN ? tilesN : tilesM;
         int p = Math.max(1, Math.min(parts, partTiles));
         WorkerPool.shared().run(batch * p, threads, task -> {
