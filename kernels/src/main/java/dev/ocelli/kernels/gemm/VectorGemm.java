@@ -35,11 +35,15 @@ import java.lang.foreign.MemorySegment;
  */
 public final class VectorGemm implements Gemm {
 
-    /** Default K block: A micro-panel (12×256×4 = 12 KB) and B micro-panel (256×32×4 = 32 KB) share L1/L2. */
-    public static final int DEFAULT_KC = 256;
-    /** Default M block: the packed A block MC×KC (≈ 96×256×4 = 96 KB… see docs) stays in L2. */
-    public static final int DEFAULT_MC = 96;
-    /** Default N block: the packed B block KC×NC (256×2048×4 = 2 MB) in L2+L3. */
+    /**
+     * Default K block. Large on purpose: every KC block is one more pass of loading and storing C,
+     * and on this machine those C misses cost more than streaming a 128 KB B micro-panel
+     * (1024×32×4) from L2 (measured in docs/kernels/gemm.md: KC 256 → 1024 gave +15%).
+     */
+    public static final int DEFAULT_KC = 1024;
+    /** Default M block: the packed A block MC×KC (48×1024×4 = 192 KB) stays in the 1 MB L2. */
+    public static final int DEFAULT_MC = 48;
+    /** Default N block: the packed B block KC×NC (1024×2048×4 = 8 MB) lives in L3 (32 MB, 2 cores). */
     public static final int DEFAULT_NC = 2048;
     /** Below this many flops (2·M·N·K per batch summed) a call runs on the caller's thread only. */
     public static final long PARALLEL_MIN_FLOPS = 4_000_000L;
@@ -145,11 +149,12 @@ public final class VectorGemm implements Gemm {
             }
             return;
         }
-        // split each matrix into `parts` rectangles of whole tiles, along N when it has enough
-        // tiles (then only A is packed twice), else along M
+        // split each matrix into `parts` rectangles of whole tiles. Along N every task packs all
+        // of A (M·K) and its share of B; along M, all of B (K·N) and its share of A. So split N
+        // when M ≤ N and there are enough column tiles to balance (≥ 8 per part), else M.
         int parts = batch >= threads ? 1 : ceilDiv(threads, batch);
         int tilesM = ceilDiv(m, mk.mr), tilesN = ceilDiv(n, mk.nr);
-        boolean alongN = tilesN >= parts && (tilesN >= tilesM || tilesM < parts);
+        boolean alongN = tilesM < parts ? tilesN >= parts : m <= n && tilesN >= 8 * parts;
         int partTiles = alongN ? tilesN : tilesM;
         int p = Math.max(1, Math.min(parts, partTiles));
         WorkerPool.shared().run(batch * p, threads, task -> {
@@ -204,17 +209,20 @@ public final class VectorGemm implements Gemm {
                             if (mr == MR && nr == NR) {
                                 mk.compute(kcb, aBuf, aOff, bBuf, bOff, c, ci, ldc, add);
                             } else {
-                                // edge tile: full tile into scratch (padding is zeros), then the valid part
-                                mk.compute(kcb, aBuf, aOff, bBuf, bOff, tile, 0, NR, false);
-                                for (int r = 0; r < mr; r++) {
-                                    int cr = ci + r * ldc, tr = r * NR;
-                                    if (add) {
-                                        for (int j = 0; j < nr; j++) {
-                                            c[cr + j] += tile[tr + j];
-                                        }
+                                // edge tile: the valid part of C into a zero-padded scratch tile, the
+                                // full kernel there, the valid part back; same arithmetic as a full tile
+                                for (int r = 0; r < MR; r++) {
+                                    int tr = r * NR;
+                                    if (add && r < mr) {
+                                        System.arraycopy(c, ci + r * ldc, tile, tr, nr);
+                                        java.util.Arrays.fill(tile, tr + nr, tr + NR, 0f);
                                     } else {
-                                        System.arraycopy(tile, tr, c, cr, nr);
+                                        java.util.Arrays.fill(tile, tr, tr + NR, 0f);
                                     }
+                                }
+                                mk.compute(kcb, aBuf, aOff, bBuf, bOff, tile, 0, NR, add);
+                                for (int r = 0; r < mr; r++) {
+                                    System.arraycopy(tile, r * NR, c, ci + r * ldc, nr);
                                 }
                             }
                             if (last && epilogue) {
