@@ -24,6 +24,11 @@ public interface Attention {
      */
     void forward(HeadView out, HeadView q, HeadView k, HeadView v, AttentionBias bias, float scale, AttentionDims dims);
 
+    /** {@link #forward} with PyTorch's default scale 1/sqrt(d). */
+    default void forward(HeadView out, HeadView q, HeadView k, HeadView v, AttentionBias bias, AttentionDims dims) {
+        forward(out, q, k, v, bias, defaultScale(dims.headDim()), dims);
+    }
+
     /** PyTorch's default scale, 1/sqrt(d). */
     static float defaultScale(int headDim) {
         return (float) (1.0 / Math.sqrt(headDim));
