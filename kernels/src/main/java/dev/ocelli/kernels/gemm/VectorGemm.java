@@ -55,7 +55,13 @@ public final class VectorGemm implements Gemm {
 
     /** Preferred vector width, engine-wide thread count, default blocking. */
     public VectorGemm() {
-        this(FloatVector.SPECIES_PREFERRED.vectorBitSize(), 0);
+        this(preferredBits(), 0);
+    }
+
+    /** The widest microkernel the preferred species supports (512, 256, else 128). */
+    static int preferredBits() {
+        int bits = FloatVector.SPECIES_PREFERRED.vectorBitSize();
+        return bits >= 512 ? 512 : bits >= 256 ? 256 : 128;
     }
 
     /**
