@@ -13,12 +13,13 @@ import java.lang.foreign.MemorySegment;
  * this version, with measured speedups, is {@code docs/kernels/gemm.md}.
  *
  * <pre>
- * for jc in [0, N) step NC            // B block  KC×NC  → L2/L3 (packed once per (jc, pc))
+ * // A is (M, K), B is (K, N), C is (M, N) row-major; MR×NR = 12×32 on 512-bit vectors
+ * for jc in [0, N) step NC            // B block  KC×NC  → L3 (packed once per (jc, pc))
  *   for pc in [0, K) step KC          //          never split across threads: fixed sum order
  *     pack B[pc:pc+KC, jc:jc+NC]
  *     for ic in [0, M) step MC        // A block  MC×KC  → L2
  *       pack A[ic:ic+MC, pc:pc+KC]
- *       for jr in [0, NC) step NR     // B micro-panel KC×NR → L1
+ *       for jr in [0, NC) step NR     // B micro-panel KC×NR → L1/L2
  *         for ir in [0, MC) step MR   // A micro-panel MR×KC streamed from L2
  *           microkernel: C[ir:ir+MR, jr:jr+NR] (+)= A·B, accumulators in registers
  *           last pc: epilogue on that tile while it is in L1
@@ -90,7 +91,7 @@ public final class VectorGemm implements Gemm {
         return "vector";
     }
 
-    /** e.g. "512-bit 12x32 microkernel, MC=96 KC=256 NC=2048". */
+    /** e.g. "512-bit 12x32 microkernel, MC=48 KC=1024 NC=2048". */
     public String describe() {
         return mk.bits + "-bit " + mk.mr + "x" + mk.nr + " microkernel, MC=" + mc + " KC=" + kc + " NC=" + nc;
     }
