@@ -77,6 +77,9 @@ final class Packing {
         }
     }
 
+    /** The in-register transpose needs real 512-bit vectors; elsewhere the scalar route is faster. */
+    private static final boolean TRANSPOSE16 = FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
+
     /** Rows of B handled per sweep across all panels in {@link #packBRowMajor}. */
     private static final int B_ROWS = 16;
 
@@ -134,6 +137,24 @@ final class Packing {
         for (int q = 0; q < nc; q += nr) {
             long panel = (long) q * kc;
             int cols = Math.min(nr, nc - q);
+            if (TRANSPOSE16 && arr != null && rs == 1 && cols == nr && nr % 16 == 0) {
+                // B = Wᵀ in an array, full panel: 16×16 blocks transposed in registers
+                int kFull = kc - kc % 16;
+                for (int pb = 0; pb < kFull; pb += 16) {
+                    for (int g = 0; g < nr; g += 16) {
+                        Transpose16.pack(arr, (int) (off + p0 + pb + (j0 + q + g) * cs), (int) cs,
+                                dst, (panel + (long) pb * nr + g) * 4, 4L * nr);
+                    }
+                }
+                // scalar tail: the last kc % 16 rows
+                for (int j = 0; j < cols; j++) {
+                    int s = (int) (off + p0 + (j0 + q + j) * cs);
+                    for (int p = kFull; p < kc; p++) {
+                        dst.set(F32, (panel + (long) p * nr + j) * 4, arr[s + p]);
+                    }
+                }
+                continue;
+            }
             // B = Wᵀ (Linear weight [out, in]) or general strides: read each column contiguously
             // along K when rowStride is 1, write it with stride NR; in chunks of P_CHUNK rows
             // so the part of the packed panel being written stays in L1
