@@ -18,8 +18,9 @@ import java.util.concurrent.TimeUnit;
  * The scalar reference (v0) and the numbered teaching versions (v1..v4), single-threaded, on
  * the plain row-major shapes where one call stays short enough to time (v0 at 2048³ would take
  * minutes).
- * Secondary metric {@code gflops} as in {@link GemmBenchmark}. The version table of
- * docs/kernels/gemm.md uses {@code -p shape=sq1024}.
+ * Secondary metric {@code gflops} as in {@link GemmBenchmark}. (The version table of
+ * docs/kernels/gemm.md is measured at 1024³ with {@code GemmBench}, where v0 is too slow for a
+ * JMH iteration.)
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
