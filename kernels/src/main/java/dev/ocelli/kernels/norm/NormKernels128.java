@@ -5,6 +5,7 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -19,6 +20,33 @@ final class NormKernels128 {
     private NormKernels128() {}
 
     static final VectorSpecies<Float> S = FloatVector.SPECIES_128;
+
+    // Lane rotations for sumLanes's tree: lane i takes lane (i + d) mod n. Separate static finals
+    // (not an array) so that C2 sees constant shuffles; d is reduced mod n for the narrow species,
+    // where the wider rotations are never used.
+    private static final VectorShuffle<Float> ROT8 = VectorShuffle.iota(S, 8 % S.length(), 1, true);
+    private static final VectorShuffle<Float> ROT4 = VectorShuffle.iota(S, 4 % S.length(), 1, true);
+    private static final VectorShuffle<Float> ROT2 = VectorShuffle.iota(S, 2, 1, true);
+    private static final VectorShuffle<Float> ROT1 = VectorShuffle.iota(S, 1, 1, true);
+
+    /**
+     * Sum of the lanes as a fixed pairwise tree (lane i + lane i+n/2, then +n/4, ...). Not
+     * {@code reduceLanes(ADD)}: its order is left to the implementation, and the interpreter and
+     * C2 differ in the last bit, so a row's mean changed once the method was compiled and two
+     * identical forwards could disagree. Rearrange and add are exact per lane, so this tree gives
+     * the same bits in every tier.
+     */
+    private static float sumLanes(FloatVector v) {
+        if (S.length() >= 16) {
+            v = v.add(v.rearrange(ROT8));
+        }
+        if (S.length() >= 8) {
+            v = v.add(v.rearrange(ROT4));
+        }
+        v = v.add(v.rearrange(ROT2));
+        v = v.add(v.rearrange(ROT1));
+        return v.lane(0);
+    }
 
     static void layerNorm(float[] out, int outOff, float[] in, int inOff, float[] weight,
                           int wOff, float[] bias, int bOff, int rows, int dim, float eps) {
@@ -39,7 +67,7 @@ final class NormKernels128 {
             for (; i < bound; i += step) {
                 acc0 = acc0.add(FloatVector.fromArray(S, in, x0 + i));
             }
-            float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+            float sum = sumLanes(acc0.add(acc1));
             for (; i < dim; i++) {
                 sum += in[x0 + i];
             }
@@ -58,7 +86,7 @@ final class NormKernels128 {
                 FloatVector d0 = FloatVector.fromArray(S, in, x0 + i).sub(m);
                 acc0 = d0.fma(d0, acc0);
             }
-            float sq = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+            float sq = sumLanes(acc0.add(acc1));
             for (; i < dim; i++) {
                 float d = in[x0 + i] - mean;
                 sq += d * d;
@@ -198,7 +226,7 @@ final class NormKernels128 {
                     e.intoArray(out, y0 + i, mask);
                     acc = acc.add(e, mask);
                 }
-                float inv = 1f / acc.reduceLanes(VectorOperators.ADD);
+                float inv = 1f / sumLanes(acc);
                 for (i = 0; i < bound; i += step) {
                     FloatVector.fromArray(S, out, y0 + i).mul(inv).intoArray(out, y0 + i);
                 }
