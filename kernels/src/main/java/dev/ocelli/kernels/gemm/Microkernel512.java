@@ -14,8 +14,8 @@ import java.nio.ByteOrder;
  *
  * <p>Zen 4/5 with AVX-512 have 32 vector registers: 24 accumulators + 2 B vectors + 1 broadcast
  * fit without spills. 12×32, 14×32, 8×48 and 6×64 all ran at 98% of the FMA probe in a hot-cache
- * test (docs/kernels/gemm.md); 12×32 wastes least on this project's N (64, 577, 768, 1024, 3072, 4096)
- * and on M = 577 (48 full panels + 1 row).
+ * test (docs/kernels/gemm.md), so the choice is about edges: NR = 32 divides every N of this
+ * project but 577 (64, 768, 1024, 3072, 4096), and M = 577 is 48 full 12-row panels + 1 row.
  *
  * <p>Packed layouts: A micro-panel {@code ap[aOff + (p*MR + r)*4 bytes]}, B micro-panel
  * {@code bp[bOff + (p*NR + j)*4 bytes]}, both F32 in native 64-byte aligned scratch segments.
