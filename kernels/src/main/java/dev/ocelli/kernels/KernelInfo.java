@@ -57,6 +57,15 @@ public final class KernelInfo {
         return List.copyOf(out);
     }
 
+    /**
+     * The GEMM backend in use and why, e.g.
+     * {@code "gemm backend: vector (auto: Vector API on, 512-bit 12x32 microkernel, ...)"}.
+     * Selecting it may probe jblas's natives once.
+     */
+    public static String gemmBackendLine() {
+        return dev.ocelli.kernels.gemm.Gemms.describe();
+    }
+
     /** Thread count from {@code -Docelli.threads}, default: available processors. */
     public static int threads() {
         String p = System.getProperty("ocelli.threads");

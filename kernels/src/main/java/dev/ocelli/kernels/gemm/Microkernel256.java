@@ -1,0 +1,130 @@
+package dev.ocelli.kernels.gemm;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/**
+ * The 12×16 outer-product microkernel on 256-bit vectors (8 lanes): 12×2 = 24 accumulator
+ * vectors stay in registers for the whole KC loop; each step loads one packed B row
+ * (2 vectors), broadcasts 12 packed A values and issues 24 independent FMAs.
+ *
+ * <p>Same code as {@link Microkernel512} with another {@code static final} species: the Vector API
+ * only compiles to SIMD instructions when the species is a constant, so each width is its own class.
+ * Production uses the preferred width; tests run all three against v0.
+ *
+ * <p>Packed layouts: A micro-panel {@code ap[aOff + (p*MR + r)*4 bytes]}, B micro-panel
+ * {@code bp[bOff + (p*NR + j)*4 bytes]}, both F32 in native 64-byte aligned scratch segments.
+ */
+final class Microkernel256 extends Microkernel {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    static final int MR = 12;
+    static final int NR = 16;
+
+    Microkernel256() {
+        super(256, MR, NR);
+    }
+
+    @Override
+    void compute(int kc, MemorySegment ap, long aOff, MemorySegment bp, long bOff,
+                 float[] c, int cOff, int ldc, boolean add) {
+        FloatVector c0a = FloatVector.zero(S), c0b = FloatVector.zero(S);
+        FloatVector c1a = FloatVector.zero(S), c1b = FloatVector.zero(S);
+        FloatVector c2a = FloatVector.zero(S), c2b = FloatVector.zero(S);
+        FloatVector c3a = FloatVector.zero(S), c3b = FloatVector.zero(S);
+        FloatVector c4a = FloatVector.zero(S), c4b = FloatVector.zero(S);
+        FloatVector c5a = FloatVector.zero(S), c5b = FloatVector.zero(S);
+        FloatVector c6a = FloatVector.zero(S), c6b = FloatVector.zero(S);
+        FloatVector c7a = FloatVector.zero(S), c7b = FloatVector.zero(S);
+        FloatVector c8a = FloatVector.zero(S), c8b = FloatVector.zero(S);
+        FloatVector c9a = FloatVector.zero(S), c9b = FloatVector.zero(S);
+        FloatVector c10a = FloatVector.zero(S), c10b = FloatVector.zero(S);
+        FloatVector c11a = FloatVector.zero(S), c11b = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromMemorySegment(S, bp, bOff, LE);
+            FloatVector b1 = FloatVector.fromMemorySegment(S, bp, bOff + 32, LE);
+            FloatVector a0 = FloatVector.broadcast(S, ap.get(F32, aOff));
+            c0a = a0.fma(b0, c0a); c0b = a0.fma(b1, c0b);
+            FloatVector a1 = FloatVector.broadcast(S, ap.get(F32, aOff + 4));
+            c1a = a1.fma(b0, c1a); c1b = a1.fma(b1, c1b);
+            FloatVector a2 = FloatVector.broadcast(S, ap.get(F32, aOff + 8));
+            c2a = a2.fma(b0, c2a); c2b = a2.fma(b1, c2b);
+            FloatVector a3 = FloatVector.broadcast(S, ap.get(F32, aOff + 12));
+            c3a = a3.fma(b0, c3a); c3b = a3.fma(b1, c3b);
+            FloatVector a4 = FloatVector.broadcast(S, ap.get(F32, aOff + 16));
+            c4a = a4.fma(b0, c4a); c4b = a4.fma(b1, c4b);
+            FloatVector a5 = FloatVector.broadcast(S, ap.get(F32, aOff + 20));
+            c5a = a5.fma(b0, c5a); c5b = a5.fma(b1, c5b);
+            FloatVector a6 = FloatVector.broadcast(S, ap.get(F32, aOff + 24));
+            c6a = a6.fma(b0, c6a); c6b = a6.fma(b1, c6b);
+            FloatVector a7 = FloatVector.broadcast(S, ap.get(F32, aOff + 28));
+            c7a = a7.fma(b0, c7a); c7b = a7.fma(b1, c7b);
+            FloatVector a8 = FloatVector.broadcast(S, ap.get(F32, aOff + 32));
+            c8a = a8.fma(b0, c8a); c8b = a8.fma(b1, c8b);
+            FloatVector a9 = FloatVector.broadcast(S, ap.get(F32, aOff + 36));
+            c9a = a9.fma(b0, c9a); c9b = a9.fma(b1, c9b);
+            FloatVector a10 = FloatVector.broadcast(S, ap.get(F32, aOff + 40));
+            c10a = a10.fma(b0, c10a); c10b = a10.fma(b1, c10b);
+            FloatVector a11 = FloatVector.broadcast(S, ap.get(F32, aOff + 44));
+            c11a = a11.fma(b0, c11a); c11b = a11.fma(b1, c11b);
+            aOff += 48;
+            bOff += 64;
+        }
+        if (add) {
+            c0a.add(FloatVector.fromArray(S, c, cOff + 0)).intoArray(c, cOff + 0);
+            c0b.add(FloatVector.fromArray(S, c, cOff + 8)).intoArray(c, cOff + 8);
+            c1a.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 0)).intoArray(c, cOff + 1 * ldc + 0);
+            c1b.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 8)).intoArray(c, cOff + 1 * ldc + 8);
+            c2a.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 0)).intoArray(c, cOff + 2 * ldc + 0);
+            c2b.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 8)).intoArray(c, cOff + 2 * ldc + 8);
+            c3a.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 0)).intoArray(c, cOff + 3 * ldc + 0);
+            c3b.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 8)).intoArray(c, cOff + 3 * ldc + 8);
+            c4a.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 0)).intoArray(c, cOff + 4 * ldc + 0);
+            c4b.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 8)).intoArray(c, cOff + 4 * ldc + 8);
+            c5a.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 0)).intoArray(c, cOff + 5 * ldc + 0);
+            c5b.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 8)).intoArray(c, cOff + 5 * ldc + 8);
+            c6a.add(FloatVector.fromArray(S, c, cOff + 6 * ldc + 0)).intoArray(c, cOff + 6 * ldc + 0);
+            c6b.add(FloatVector.fromArray(S, c, cOff + 6 * ldc + 8)).intoArray(c, cOff + 6 * ldc + 8);
+            c7a.add(FloatVector.fromArray(S, c, cOff + 7 * ldc + 0)).intoArray(c, cOff + 7 * ldc + 0);
+            c7b.add(FloatVector.fromArray(S, c, cOff + 7 * ldc + 8)).intoArray(c, cOff + 7 * ldc + 8);
+            c8a.add(FloatVector.fromArray(S, c, cOff + 8 * ldc + 0)).intoArray(c, cOff + 8 * ldc + 0);
+            c8b.add(FloatVector.fromArray(S, c, cOff + 8 * ldc + 8)).intoArray(c, cOff + 8 * ldc + 8);
+            c9a.add(FloatVector.fromArray(S, c, cOff + 9 * ldc + 0)).intoArray(c, cOff + 9 * ldc + 0);
+            c9b.add(FloatVector.fromArray(S, c, cOff + 9 * ldc + 8)).intoArray(c, cOff + 9 * ldc + 8);
+            c10a.add(FloatVector.fromArray(S, c, cOff + 10 * ldc + 0)).intoArray(c, cOff + 10 * ldc + 0);
+            c10b.add(FloatVector.fromArray(S, c, cOff + 10 * ldc + 8)).intoArray(c, cOff + 10 * ldc + 8);
+            c11a.add(FloatVector.fromArray(S, c, cOff + 11 * ldc + 0)).intoArray(c, cOff + 11 * ldc + 0);
+            c11b.add(FloatVector.fromArray(S, c, cOff + 11 * ldc + 8)).intoArray(c, cOff + 11 * ldc + 8);
+        } else {
+            c0a.intoArray(c, cOff + 0);
+            c0b.intoArray(c, cOff + 8);
+            c1a.intoArray(c, cOff + 1 * ldc + 0);
+            c1b.intoArray(c, cOff + 1 * ldc + 8);
+            c2a.intoArray(c, cOff + 2 * ldc + 0);
+            c2b.intoArray(c, cOff + 2 * ldc + 8);
+            c3a.intoArray(c, cOff + 3 * ldc + 0);
+            c3b.intoArray(c, cOff + 3 * ldc + 8);
+            c4a.intoArray(c, cOff + 4 * ldc + 0);
+            c4b.intoArray(c, cOff + 4 * ldc + 8);
+            c5a.intoArray(c, cOff + 5 * ldc + 0);
+            c5b.intoArray(c, cOff + 5 * ldc + 8);
+            c6a.intoArray(c, cOff + 6 * ldc + 0);
+            c6b.intoArray(c, cOff + 6 * ldc + 8);
+            c7a.intoArray(c, cOff + 7 * ldc + 0);
+            c7b.intoArray(c, cOff + 7 * ldc + 8);
+            c8a.intoArray(c, cOff + 8 * ldc + 0);
+            c8b.intoArray(c, cOff + 8 * ldc + 8);
+            c9a.intoArray(c, cOff + 9 * ldc + 0);
+            c9b.intoArray(c, cOff + 9 * ldc + 8);
+            c10a.intoArray(c, cOff + 10 * ldc + 0);
+            c10b.intoArray(c, cOff + 10 * ldc + 8);
+            c11a.intoArray(c, cOff + 11 * ldc + 0);
+            c11b.intoArray(c, cOff + 11 * ldc + 8);
+        }
+    }
+}

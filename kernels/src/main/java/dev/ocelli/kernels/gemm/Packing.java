@@ -1,0 +1,134 @@
+package dev.ocelli.kernels.gemm;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/**
+ * Packing: copies a block of A or B, whatever its strides or storage, into the contiguous,
+ * zero-padded micro-panel layout the microkernel streams. This is where transposes, strided
+ * views and memory-mapped segments are absorbed; the microkernel never sees them.
+ *
+ * <pre>
+ *   packed A block (mc × kc): panel q = rows [q*MR, q*MR+MR), element (r, p) at q*MR*kc + p*MR + r
+ *   packed B block (kc × nc): panel q = cols [q*NR, q*NR+NR), element (p, j) at q*NR*kc + p*NR + j
+ * </pre>
+ * Rows past mc and columns past nc are written as zeros: the microkernel then always runs a
+ * full tile and needs no mask in its inner loop.
+ */
+final class Packing {
+    private Packing() {}
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+
+    /** Packs A rows [i0, i0+mc) × cols [p0, p0+kc) into {@code dst} in MR-row panels. */
+    static void packA(Operand a, int i0, int mc, int p0, int kc, int mr, MemorySegment dst) {
+        float[] arr = a.array();
+        MemorySegment seg = a.segment();
+        long rs = a.rowStride(), cs = a.colStride(), off = a.offset();
+        for (int q = 0; q < mc; q += mr) {
+            long panel = (long) q * kc;           // in floats
+            int rows = Math.min(mr, mc - q);
+            if (cs == 1) {
+                // row-major A: read each row contiguously, write it with stride MR
+                for (int r = 0; r < rows; r++) {
+                    long src = off + (i0 + q + r) * rs + p0;
+                    long d = (panel + r) * 4;
+                    if (arr != null) {
+                        int s = (int) src;
+                        for (int p = 0; p < kc; p++, d += 4L * mr) {
+                            dst.set(F32, d, arr[s + p]);
+                        }
+                    } else {
+                        for (int p = 0; p < kc; p++, d += 4L * mr) {
+                            dst.set(F32, d, seg.getAtIndex(F32, src + p));
+                        }
+                    }
+                }
+            } else {
+                // transposed or general strides: each packed row p gathers MR values
+                for (int p = 0; p < kc; p++) {
+                    long d = (panel + (long) p * mr) * 4;
+                    long src = off + (i0 + q) * rs + (p0 + p) * cs;
+                    for (int r = 0; r < rows; r++, d += 4) {
+                        long idx = src + r * rs;
+                        dst.set(F32, d, arr != null ? arr[(int) idx] : seg.getAtIndex(F32, idx));
+                    }
+                }
+            }
+            if (rows < mr) {
+                for (int p = 0; p < kc; p++) {
+                    for (int r = rows; r < mr; r++) {
+                        dst.set(F32, (panel + (long) p * mr + r) * 4, 0f);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Packs B rows [p0, p0+kc) × cols [j0, j0+nc) into {@code dst} in NR-column panels. */
+    static void packB(Operand b, int p0, int kc, int j0, int nc, int nr, MemorySegment dst) {
+        float[] arr = b.array();
+        MemorySegment seg = b.segment();
+        long rs = b.rowStride(), cs = b.colStride(), off = b.offset();
+        for (int q = 0; q < nc; q += nr) {
+            long panel = (long) q * kc;
+            int cols = Math.min(nr, nc - q);
+            if (cs == 1) {
+                // row-major B: each packed row is a contiguous run of `cols` floats, copied with vectors
+                int upper = S.loopBound(cols);
+                for (int p = 0; p < kc; p++) {
+                    long src = off + (p0 + p) * rs + j0 + q;
+                    long d = (panel + (long) p * nr) * 4;
+                    int j = 0;
+                    if (arr != null) {
+                        int s = (int) src;
+                        for (; j < upper; j += S.length()) {
+                            FloatVector.fromArray(S, arr, s + j).intoMemorySegment(dst, d + 4L * j, LE);
+                        }
+                        for (; j < cols; j++) {
+                            dst.set(F32, d + 4L * j, arr[s + j]);
+                        }
+                    } else {
+                        for (; j < upper; j += S.length()) {
+                            FloatVector.fromMemorySegment(S, seg, 4 * (src + j), LE).intoMemorySegment(dst, d + 4L * j, LE);
+                        }
+                        for (; j < cols; j++) {
+                            dst.set(F32, d + 4L * j, seg.getAtIndex(F32, src + j));
+                        }
+                    }
+                }
+            } else {
+                // B = Wᵀ (Linear weight [out, in]) or general strides: read each column contiguously
+                // along K when rowStride is 1, write it with stride NR
+                for (int j = 0; j < cols; j++) {
+                    long src = off + (long) p0 * rs + (j0 + q + j) * cs;
+                    long d = (panel + j) * 4;
+                    if (arr != null && rs == 1) {
+                        int s = (int) src;
+                        for (int p = 0; p < kc; p++, d += 4L * nr) {
+                            dst.set(F32, d, arr[s + p]);
+                        }
+                    } else {
+                        for (int p = 0; p < kc; p++, d += 4L * nr) {
+                            long idx = src + p * rs;
+                            dst.set(F32, d, arr != null ? arr[(int) idx] : seg.getAtIndex(F32, idx));
+                        }
+                    }
+                }
+            }
+            if (cols < nr) {
+                for (int p = 0; p < kc; p++) {
+                    for (int j = cols; j < nr; j++) {
+                        dst.set(F32, (panel + (long) p * nr + j) * 4, 0f);
+                    }
+                }
+            }
+        }
+    }
+}
