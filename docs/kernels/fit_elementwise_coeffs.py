@@ -1,0 +1,144 @@
+"""Fits the polynomial coefficients used by dev.ocelli.kernels.act.ScalarMath / VectorMath.
+
+Run with /usr/bin/python3 (needs numpy and mpmath). Weighted least squares on a dense grid,
+then a few Lawson iterations (re-weighting by the error) to approach the minimax fit, then
+rounding to float32 and measuring the error of the float32 evaluation (Horner with FMA
+emulated in double, which is what the Java code computes up to the last rounding).
+
+Each fit prints the coefficients (highest degree first, as Java Horner code uses them) and
+the max relative error of the approximated function in double.
+"""
+import mpmath
+import numpy as np
+
+mpmath.mp.dps = 40
+
+
+def lawson(xs, fx, basis, weight, iters=30):
+    """min_c max_i |weight_i * (sum_j c_j basis_j(x_i) - f_i)|, coefficients rounded to float32.
+
+    Coefficients are frozen one at a time from the lowest order up: each is rounded to float32
+    and the remaining ones are refitted to absorb that rounding (otherwise rounding the leading
+    coefficient alone costs up to 2^-24 relative error).
+    """
+    fixed = []
+    for j in range(len(basis)):
+        rest = basis[j:]
+        resid = fx - sum(fv * basis[i](xs) for i, fv in enumerate(fixed))
+        c = _lawson(xs, resid, rest, weight, iters)
+        fixed.append(float(np.float32(c[0])))
+    return np.array(fixed)
+
+
+def _lawson(xs, fx, basis, weight, iters):
+    A = np.stack([b(xs) for b in basis], axis=1) * weight[:, None]
+    y = fx * weight
+    lw = np.ones_like(xs) / len(xs)
+    c = None
+    for _ in range(iters):
+        sw = np.sqrt(lw)
+        c, *_ = np.linalg.lstsq(A * sw[:, None], y * sw, rcond=None)
+        err = np.abs(A @ c - y)
+        lw = lw * err
+        lw /= lw.sum()
+    return c
+
+
+def f32(a):
+    return np.float32(a)
+
+
+def cheb_grid(a, b, n):
+    k = np.arange(n)
+    return (a + b) / 2 + (b - a) / 2 * np.cos(np.pi * (k + 0.5) / n)
+
+
+def fit_exp():
+    # exp(r) = 1 + r + r^2 * P(r) on |r| <= ln2/2, P degree 5
+    a = float(np.log(2) / 2) + 1e-3
+    r = cheb_grid(-a, a, 4000)
+    f = np.array([float((mpmath.exp(x) - 1 - x) / (x * x)) if x != 0 else 0.5 for x in r])
+    basis = [lambda x, k=k: x ** k for k in range(6)]
+    w = r * r / np.exp(r)  # relative error of exp
+    c = lawson(r, f, basis, w)
+    return c[::-1]
+
+
+def fit_erf_small():
+    # erf(x) = x + x * P(x^2) on [0, 1]: the leading 1 stays exact, which a float32
+    # 2/sqrt(pi) could not (its rounding alone is 5e-8 relative)
+    x = cheb_grid(0, 1, 4000)
+    s = x * x
+    f = np.array([float(mpmath.erf(v) / v - 1) for v in x])
+    deg = 7
+    basis = [lambda z, k=k: z ** k for k in range(deg + 1)]
+    w = x / np.array([float(mpmath.erf(v)) for v in x])
+    c = lawson(s, f, basis, w)
+    return c[::-1]
+
+
+def fit_erfc():
+    # erfc(z) = u * exp(-z^2 + G(u)), u = 2/(2+z), z in [0.5, 10.5]; G polynomial in u
+    u = cheb_grid(2 / 12.5, 0.8, 4000)
+    z = 2 / u - 2
+    g = np.array([float(mpmath.log(mpmath.erfc(zz) / uu) + zz * zz) for zz, uu in zip(z, u)])
+    deg = 9
+    basis = [lambda t, k=k: t ** k for k in range(deg + 1)]
+    c = lawson(u, g, basis, np.ones_like(u))
+    return c[::-1]
+
+
+def fit_tanh_small():
+    # tanh(x) = x + x^3 * P(x^2) on [0, 0.625]
+    x = cheb_grid(1e-4, 0.625, 4000)
+    s = x * x
+    f = np.array([float((mpmath.tanh(v) - v) / v ** 3) for v in x])
+    basis = [lambda z, k=k: z ** k for k in range(6)]
+    w = x ** 3 / np.array([float(mpmath.tanh(v)) for v in x])
+    c = lawson(s, f, basis, w)
+    return c[::-1]
+
+
+def show(name, c):
+    print(name)
+    for v in c:
+        print("    %.9ef  // %r" % (f32(v), float(v)))
+
+
+if __name__ == "__main__":
+    show("exp P(r), r^5..r^0", fit_exp())
+    show("erf small P(x^2), erf = x + x*P", fit_erf_small())
+    show("erfc G(u)", fit_erfc())
+    show("tanh small P(x^2)", fit_tanh_small())
+
+
+def horner(c, x):
+    acc = np.zeros_like(x)
+    for v in c:
+        acc = acc * x + float(f32(v))
+    return acc
+
+
+def report():
+    """Max relative error of each approximation with float32-rounded coefficients (in double)."""
+    c = fit_exp()
+    r = np.linspace(-0.3466, 0.3466, 20001)
+    ref = np.array([float(mpmath.exp(v)) for v in r])
+    print("exp      max rel err %.3e" % np.max(np.abs((1 + r + r * r * horner(c, r)) / ref - 1)))
+    c = fit_erf_small()
+    x = np.linspace(1e-6, 1, 20001)
+    ref = np.array([float(mpmath.erf(v)) for v in x])
+    print("erf<1    max rel err %.3e" % np.max(np.abs((x + x * horner(c, x * x)) / ref - 1)))
+    c = fit_erfc()
+    z = np.linspace(0.5, 10.5, 20001)
+    u = 2 / (2 + z)
+    ref = np.array([float(mpmath.erfc(v)) for v in z])
+    print("erfc     max rel err %.3e" % np.max(np.abs(u * np.exp(-z * z + horner(c, u)) / ref - 1)))
+    c = fit_tanh_small()
+    x = np.linspace(1e-4, 0.625, 20001)
+    ref = np.array([float(mpmath.tanh(v)) for v in x])
+    print("tanh<.625 max rel err %.3e" % np.max(np.abs((x + x ** 3 * horner(c, x * x)) / ref - 1)))
+
+
+if __name__ == "__main__":
+    report()

@@ -1,0 +1,234 @@
+package dev.ocelli.kernels.act;
+
+/**
+ * Float {@code exp}, {@code erf}, {@code tanh}, {@code sigmoid} and the GELU family, written out
+ * operation by operation so that {@link VectorMath} computes bit-for-bit the same thing lane by
+ * lane (same constants, same FMAs, same order). This is the scalar twin, not a wrapper around
+ * {@link Math#exp}: the twin must follow the vector algorithm so the two can be compared exactly.
+ *
+ * <p>Algorithms (coefficients fitted by {@code docs/kernels/fit_elementwise_coeffs.py}):
+ * <ul>
+ *   <li>exp(x): clamp x to [-104, 89] (outside it the float result is 0 or +Inf anyway),
+ *       k = round(x·log2 e) via the 1.5·2^23 trick, r = x − k·ln2 with ln2 split hi/lo
+ *       (Cody–Waite, hi has 12 significant bits so k·hi is exact), exp(r) = 1 + r + r²·P5(r) on
+ *       |r| ≤ ln2/2, then ·2^(k>>1)·2^(k−(k>>1)): two normal scale factors cover
+ *       k ∈ [−150, 128], so denormal results are rounded once and overflow gives +Inf.</li>
+ *   <li>erf(x): |x| &lt; 1: x + x·P7(x²) (the leading 1 stays exact). |x| ≥ 1:
+ *       1 − erfc(|x|) with erfc(z) = u·exp(−z² + G9(u)), u = 2/(2+z), where z² is carried as an
+ *       exact hi+lo pair (FMA) into the exp reduction, so erfc keeps its relative accuracy down to
+ *       the denormal range. z ≥ 10.5: erfc = 0.</li>
+ *   <li>tanh(x): |x| &lt; 0.625: x + x³·P6(x²); otherwise sign(x)·(1 − 2/(exp(2|x|)+1)).</li>
+ *   <li>sigmoid(x): e = exp(−|x|); 1/(1+e) for x ≥ 0, e/(1+e) for x &lt; 0 (never overflows).</li>
+ *   <li>GELU(x) = x/2·(1+erf(x/√2)): for t = x/√2 in [−0.5, 1) the erf polynomial; for t ≥ 1,
+ *       x/2·(2 − erfc(t)); for t &lt; −0.5, x/2·erfc(−t) with −t² = −x²/2 taken exactly from x, so
+ *       the negative tail is accurate relative to its (tiny) value, not just absolutely.</li>
+ *   <li>GELU-tanh(x) = x/2·(1+tanh(u)) = x·sigmoid(2u), u = √(2/π)·(x + 0.044715x³): the sigmoid
+ *       form avoids the cancellation 1 + tanh(u) for negative u.</li>
+ * </ul>
+ * Special values follow PyTorch: NaN in → NaN out; erf(±Inf) = ±1; GELU(−Inf), SiLU(−Inf),
+ * QuickGELU(−Inf) are NaN, as PyTorch returns (−Inf·0).
+ */
+public final class ScalarMath {
+    private ScalarMath() {}
+
+    // ---- exp ----
+    static final float EXP_LO = -104f; // exp(-104) < 2^-150: rounds to 0
+    static final float EXP_HI = 89f; // exp(89) > Float.MAX_VALUE
+    static final float LOG2E = 1.44269504f;
+    static final float LN2_HI = 0.693145751953125f; // 12 significant bits: k*LN2_HI exact for |k| < 2^12
+    static final float LN2_LO = 1.42860677e-6f; // ln2 - LN2_HI
+    /** 1.5·2^23: adding it rounds a float of magnitude below 2^22 to an integer in the low mantissa bits. */
+    static final float ROUND_MAGIC = 12582912f;
+    static final int ROUND_MAGIC_BITS = Float.floatToRawIntBits(ROUND_MAGIC);
+    static final float E5 = 1.974485494e-04f;
+    static final float E4 = 1.393546700e-03f;
+    static final float E3 = 8.333565667e-03f;
+    static final float E2 = 4.166645929e-02f;
+    static final float E1 = 1.666666567e-01f;
+    static final float E0 = 5.000000000e-01f;
+
+    // ---- erf on |x| < 1: erf(x) = x + x*P(x^2) ----
+    static final float R7 = -2.156915116e-06f;
+    static final float R6 = 8.619014261e-05f;
+    static final float R5 = -8.117152611e-04f;
+    static final float R4 = 5.195774138e-03f;
+    static final float R3 = -2.685649134e-02f;
+    static final float R2 = 1.128363162e-01f;
+    static final float R1 = -3.761262894e-01f;
+    static final float R0 = 1.283791661e-01f;
+
+    // ---- erfc(z) = u*exp(-z^2 + G(u)), u = 2/(2+z), z in [0.5, 10.5] ----
+    static final float G9 = 2.530845404e-01f;
+    static final float G8 = -1.190644860e+00f;
+    static final float G7 = 2.193992138e+00f;
+    static final float G6 = -1.888282299e+00f;
+    static final float G5 = 7.698236704e-01f;
+    static final float G4 = -3.876588345e-01f;
+    static final float G3 = 1.484049261e-01f;
+    static final float G2 = 3.661592603e-01f;
+    static final float G1 = 1.000685811e+00f;
+    static final float G0 = -1.265535235e+00f;
+    /** erfc(10.5) ≈ 1e-49, far below the smallest denormal. */
+    static final float ERFC_ZERO = 10.5f;
+
+    // ---- tanh on |x| < 0.625: x + x^3*P(x^2) ----
+    static final float TANH_SMALL = 0.625f;
+    static final float T5 = 2.153366571e-03f;
+    static final float T4 = -8.190561086e-03f;
+    static final float T3 = 2.170703374e-02f;
+    static final float T2 = -5.394819006e-02f;
+    static final float T1 = 1.333322078e-01f;
+    static final float T0 = -3.333333135e-01f;
+
+    static final float INV_SQRT2 = 0.70710677f;
+    /** √(2/π), PyTorch's kBeta = M_SQRT2 * M_2_SQRTPI * 0.5. */
+    static final float GELU_TANH_BETA = 0.7978845608f;
+    static final float GELU_TANH_KAPPA = 0.044715f;
+    static final float QUICK_GELU_ALPHA = 1.702f;
+
+    /** e^x, max error 1 ulp (see docs/kernels/elementwise.md for the measured figure). */
+    public static float exp(float x) {
+        x = Math.min(Math.max(x, EXP_LO), EXP_HI);
+        float t = Math.fma(x, LOG2E, ROUND_MAGIC);
+        float kf = t - ROUND_MAGIC;
+        int k = Float.floatToRawIntBits(t) - ROUND_MAGIC_BITS;
+        float r = Math.fma(kf, -LN2_HI, x);
+        r = Math.fma(kf, -LN2_LO, r);
+        float p = expPoly(r);
+        return scale2k(p, k);
+    }
+
+    /** e^(hi+lo) for |lo| ≤ ~2 where hi+lo is not rounded first; the caller guarantees hi+lo ≥ −112. */
+    static float exp2parts(float hi, float lo, float factor) {
+        float s = hi + lo;
+        float t = Math.fma(s, LOG2E, ROUND_MAGIC);
+        float kf = t - ROUND_MAGIC;
+        int k = Float.floatToRawIntBits(t) - ROUND_MAGIC_BITS;
+        float r = Math.fma(kf, -LN2_HI, hi); // exact: hi and k*LN2_HI agree in their top bits
+        r = r + lo;
+        r = Math.fma(kf, -LN2_LO, r);
+        float p = expPoly(r) * factor;
+        return scale2k(p, k);
+    }
+
+    static float expPoly(float r) {
+        float q = Math.fma(E5, r, E4);
+        q = Math.fma(q, r, E3);
+        q = Math.fma(q, r, E2);
+        q = Math.fma(q, r, E1);
+        q = Math.fma(q, r, E0);
+        float p = Math.fma(r * r, q, r);
+        return p + 1f;
+    }
+
+    /** p·2^k for k ∈ [−162, 128] via two normal powers of two, so a denormal result is rounded once. */
+    static float scale2k(float p, int k) {
+        int k1 = k >> 1;
+        int k2 = k - k1;
+        return p * Float.intBitsToFloat((k1 + 127) << 23) * Float.intBitsToFloat((k2 + 127) << 23);
+    }
+
+    /** erf(x), max error 1 ulp measured over a dense sweep of the float range. */
+    public static float erf(float x) {
+        float z = Math.abs(x);
+        if (z < 1f) {
+            return erfSmall(x);
+        }
+        float r;
+        if (z >= ERFC_ZERO) { // also ±Inf; a NaN goes on through erfcCore and stays NaN
+            r = 1f;
+        } else {
+            float hi = -(z * z);
+            float lo = -Math.fma(z, z, -(z * z));
+            r = 1f - erfcCore(z, hi, lo);
+        }
+        return x < 0 ? -r : r;
+    }
+
+    /** erfc(z) for z ≥ 0.5 given −z² = hi + lo exactly. */
+    static float erfcCore(float z, float hi, float lo) {
+        float u = 2f / (2f + z);
+        float g = Math.fma(G9, u, G8);
+        g = Math.fma(g, u, G7);
+        g = Math.fma(g, u, G6);
+        g = Math.fma(g, u, G5);
+        g = Math.fma(g, u, G4);
+        g = Math.fma(g, u, G3);
+        g = Math.fma(g, u, G2);
+        g = Math.fma(g, u, G1);
+        g = Math.fma(g, u, G0);
+        return exp2parts(hi, lo + g, u);
+    }
+
+    static float erfSmall(float x) {
+        float s = x * x;
+        float q = Math.fma(R7, s, R6);
+        q = Math.fma(q, s, R5);
+        q = Math.fma(q, s, R4);
+        q = Math.fma(q, s, R3);
+        q = Math.fma(q, s, R2);
+        q = Math.fma(q, s, R1);
+        q = Math.fma(q, s, R0);
+        return Math.fma(x, q, x);
+    }
+
+    /** tanh(x), max error 2 ulp. */
+    public static float tanh(float x) {
+        float z = Math.abs(x);
+        if (z < TANH_SMALL) {
+            float s = x * x;
+            float q = Math.fma(T5, s, T4);
+            q = Math.fma(q, s, T3);
+            q = Math.fma(q, s, T2);
+            q = Math.fma(q, s, T1);
+            q = Math.fma(q, s, T0);
+            return Math.fma(x * s, q, x);
+        }
+        float e = exp(z + z);
+        float r = 1f - 2f / (e + 1f);
+        return x < 0 ? -r : r;
+    }
+
+    /** 1/(1+e^−x), never overflowing: for x &lt; 0 it is e^x/(1+e^x). */
+    public static float sigmoid(float x) {
+        float e = exp(-Math.abs(x));
+        float d = 1f + e;
+        return (x >= 0 ? 1f : e) / d;
+    }
+
+    /** x·Φ(x) with the exact erf form, as torch.nn.functional.gelu(approximate='none'). */
+    public static float gelu(float x) {
+        float t = x * INV_SQRT2;
+        float half = 0.5f * x;
+        if (t >= -0.5f && t < 1f) {
+            return half * (1f + erfSmall(t));
+        }
+        float z = Math.abs(t);
+        float e;
+        if (z < ERFC_ZERO) {
+            float hi = -(0.5f * (x * x));
+            float lo = -(0.5f * Math.fma(x, x, -(x * x)));
+            e = erfcCore(z, hi, lo);
+        } else {
+            e = 0f;
+        }
+        return half * (t >= 1f ? 2f - e : e);
+    }
+
+    /** torch.nn.functional.gelu(approximate='tanh'), computed as x·sigmoid(2u). */
+    public static float geluTanh(float x) {
+        float inner = Math.fma(GELU_TANH_KAPPA, x * x * x, x);
+        float u2 = (2f * GELU_TANH_BETA) * inner;
+        return x * sigmoid(u2);
+    }
+
+    /** CLIP's quick_gelu: x·sigmoid(1.702x). */
+    public static float quickGelu(float x) {
+        return x * sigmoid(QUICK_GELU_ALPHA * x);
+    }
+
+    /** x·sigmoid(x), torch.nn.functional.silu. */
+    public static float silu(float x) {
+        return x * sigmoid(x);
+    }
+}
