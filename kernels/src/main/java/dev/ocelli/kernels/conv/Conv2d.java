@@ -14,17 +14,53 @@ import dev.ocelli.kernels.gemm.Operand;
  * <pre>
  *   out[n][g·OC/G .. , P] = W_g[OC/G, K] · col[K, P]      col[(ci,ky,kx), (oy,ox)] = x[n, g·C/G+ci, iy, ix]
  * </pre>
- * with the weight read in place (a mapped F32 checkpoint is never copied) and the output written
- * straight into its NCHW place. The bias is written into the output first and the GEMM
- * accumulates onto it, since the GEMM epilogue's bias runs along columns and ours runs along rows.
+ * with the weight read in place as the A operand (a mapped F32 checkpoint is never copied) and the
+ * output written straight into its NCHW place, so no layout conversion happens on either side.
+ * The bias is written into the output first and the GEMM accumulates onto it: the GEMM epilogue's
+ * bias runs along columns, ours along rows, and a fill of the output costs little beside the sum.
  *
- * <p>Routes: depthwise (G = C = OC) goes to {@link DepthwiseConv}; everything else builds the
- * im2col matrix in per-thread scratch (reused, no steady-state allocation) and calls the GEMM.
+ * <p>Routes ({@link Route}), the column matrix differing in each:
+ * <ol>
+ *   <li>{@link Route#DEPTHWISE} (G = C = OC): the SIMD depthwise kernel, no GEMM.</li>
+ *   <li>{@link Route#POINTWISE} (1×1, stride 1, no padding): col is the image itself,
+ *       x[n] viewed as [C, H·W]; no copy at all.</li>
+ *   <li>{@link Route#PATCHIFY} (kernel = stride, no padding or dilation: ViT patch embeddings
+ *       14/14, 16/16, ConvNeXt stems 4/4, downsamplers 2/2): the patch matrix is written once,
+ *       row by row from the input, into per-thread scratch (K·P floats, the size of the input),
+ *       and the GEMM packs from it with vector copies.</li>
+ *   <li>{@link Route#IMPLICIT} (every other k×k, vector GEMM): implicit im2col, the column
+ *       matrix is produced straight into the GEMM's packed B panels ({@link ImplicitIm2col});
+ *       no buffer beyond the GEMM's own packed block.</li>
+ *   <li>{@link Route#IM2COL}: an explicit im2col buffer, for backends that cannot take an
+ *       implicit operand efficiently (scalar, jblas); also the straightforward version the
+ *       others are measured against.</li>
+ * </ol>
+ * Scratch buffers live in a {@link ThreadLocal} and are reused: a call allocates nothing in steady
+ * state beyond what the GEMM allocates (a few small objects).
  */
 public final class Conv2d {
     private Conv2d() {}
 
+    /** The ways a convolution can be computed; {@link #route} picks one. */
+    public enum Route { DEPTHWISE, POINTWISE, PATCHIFY, IMPLICIT, IM2COL }
+
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[1][0]);
+    private static final ThreadLocal<ImplicitIm2col> IMPLICIT_SRC = ThreadLocal.withInitial(ImplicitIm2col::new);
+
+    /** The route {@link #conv2d} takes for these sizes on this GEMM backend. */
+    public static Route route(ConvShape s, Gemm gemm) {
+        if (s.groups() == s.c() && s.oc() == s.c() && s.groups() > 1) {
+            return Route.DEPTHWISE;
+        }
+        boolean noPadDil = s.ph() == 0 && s.pw() == 0 && s.dh() == 1 && s.dw() == 1;
+        if (s.kh() == 1 && s.kw() == 1 && s.sh() == 1 && s.sw() == 1 && noPadDil) {
+            return Route.POINTWISE;
+        }
+        if (s.kh() == s.sh() && s.kw() == s.sw() && noPadDil) {
+            return Route.PATCHIFY;
+        }
+        return "vector".equals(gemm.name()) ? Route.IMPLICIT : Route.IM2COL;
+    }
 
     /**
      * out [N, OC, OH, OW] at outOff = conv2d(x [N, C, H, W] at xOff, weight, bias [OC] or null).
@@ -33,26 +69,85 @@ public final class Conv2d {
      */
     public static void conv2d(float[] out, int outOff, float[] x, int xOff, Operand weight, float[] bias, int bOff,
                               ConvShape s) {
+        Gemm gemm = Gemms.get();
+        conv2d(out, outOff, x, xOff, weight, bias, bOff, s, gemm, route(s, gemm));
+    }
+
+    /** As {@link #conv2d(float[], int, float[], int, Operand, float[], int, ConvShape)} on a given backend and route (tests, benchmarks). */
+    public static void conv2d(float[] out, int outOff, float[] x, int xOff, Operand weight, float[] bias, int bOff,
+                              ConvShape s, Gemm gemm, Route route) {
         int oh = s.oh(), ow = s.ow(), p = oh * ow;
         int cg = s.cg(), ocg = s.ocg(), k = cg * s.kh() * s.kw();
-        DepthwiseConv.checkRange("conv2d input", x, xOff, (long) s.n() * s.c() * s.h() * s.w());
+        int hw = s.h() * s.w();
+        DepthwiseConv.checkRange("conv2d input", x, xOff, (long) s.n() * s.c() * hw);
         DepthwiseConv.checkRange("conv2d output", out, outOff, (long) s.n() * s.oc() * p);
         if (bias != null) {
             DepthwiseConv.checkRange("conv2d bias", bias, bOff, s.oc());
         }
-        if (s.groups() == s.c() && s.oc() == s.c() && s.groups() > 1) {
+        if (route == Route.DEPTHWISE) {
+            if (s.groups() != s.c() || s.oc() != s.c()) {
+                throw new IllegalArgumentException("conv2d: depthwise route needs groups = C = OC, got " + s);
+            }
             depthwise(out, outOff, x, xOff, weight, bias, bOff, s);
             return;
         }
-        Gemm gemm = Gemms.get();
-        float[] col = scratch(0, (long) k * p);
+        if (route == Route.POINTWISE && (s.kh() != 1 || s.kw() != 1 || s.sh() != 1 || s.sw() != 1 || s.ph() != 0
+                || s.pw() != 0)) {
+            throw new IllegalArgumentException("conv2d: pointwise route needs a 1x1 kernel, stride 1, no padding, got " + s);
+        }
+        if (route == Route.PATCHIFY && (s.kh() != s.sh() || s.kw() != s.sw() || s.ph() != 0 || s.pw() != 0
+                || s.dh() != 1 || s.dw() != 1)) {
+            throw new IllegalArgumentException("conv2d: patchify route needs kernel = stride, no padding or dilation, got " + s);
+        }
+        float[] col = route == Route.PATCHIFY || route == Route.IM2COL ? scratch(0, (long) k * p) : null;
+        ImplicitIm2col src = route == Route.IMPLICIT ? IMPLICIT_SRC.get() : null;
+        Operand implicit = src == null ? null : Operand.implicit(src);
         for (int b = 0; b < s.n(); b++) {
             for (int g = 0; g < s.groups(); g++) {
                 int cOff = outOff + (b * s.oc() + g * ocg) * p;
+                int xg = xOff + (b * s.c() + g * cg) * hw;
                 fillBias(out, cOff, p, bias, bOff + g * ocg, ocg);
-                im2col(col, x, xOff + (b * s.c() + g * cg) * s.h() * s.w(), cg, s, oh, ow);
-                gemm.gemm(out, cOff, p, weight.shift((long) g * ocg * weight.rowStride()),
-                        Operand.rowMajor(col, 0, p), ocg, p, k, bias != null, Epilogue.NONE);
+                Operand cols = switch (route) {
+                    case POINTWISE -> Operand.rowMajor(x, xg, hw);
+                    case PATCHIFY -> {
+                        patches(col, x, xg, cg, s);
+                        yield Operand.rowMajor(col, 0, p);
+                    }
+                    case IM2COL -> {
+                        im2col(col, x, xg, cg, s, oh, ow);
+                        yield Operand.rowMajor(col, 0, p);
+                    }
+                    case IMPLICIT -> {
+                        src.set(x, xg, s);
+                        yield implicit;
+                    }
+                    case DEPTHWISE -> throw new AssertionError();
+                };
+                gemm.gemm(out, cOff, p, weight.shift((long) g * ocg * weight.rowStride()), cols, ocg, p, k,
+                        bias != null, Epilogue.NONE);
+            }
+        }
+    }
+
+    /**
+     * Patch matrix of a kernel = stride convolution: col[(ci, ky, kx), (py, px)] =
+     * x[ci, py·KH + ky, px·KW + kx], as [cg·KH·KW, OH·OW] row-major. One pass over the input:
+     * each input row (ci, iy) feeds the KW rows (ci, ky, ·) of the patch matrix for patch row py.
+     */
+    static void patches(float[] col, float[] x, int xOff, int cg, ConvShape s) {
+        int kh = s.kh(), kw = s.kw(), h = s.h(), w = s.w(), oh = s.oh(), ow = s.ow(), p = oh * ow;
+        for (int ci = 0; ci < cg; ci++) {
+            for (int py = 0; py < oh; py++) {
+                for (int ky = 0; ky < kh; ky++) {
+                    int src = xOff + (ci * h + py * kh + ky) * w;
+                    int rowBase = ((ci * kh + ky) * kw) * p + py * ow;
+                    for (int kx = 0; kx < kw; kx++) {
+                        int d = rowBase + kx * p;
+                        for (int px = 0, si = src + kx; px < ow; px++, si += kw) {
+                            col[d + px] = x[si];
+                        }
+                    }
+                }
             }
         }
     }
