@@ -160,6 +160,8 @@ class FTest {
         checkConv(r, 2, 3, 28, 14, 8, 14, 14, 14, 14, 0, 0, 1, 1, 1, true, true);
         checkConv(r, 1, 5, 9, 9, 5, 7, 7, 1, 1, 3, 3, 1, 1, 5, true, false);  // depthwise
         checkConv(r, 1, 4, 9, 9, 8, 3, 3, 1, 1, 1, 1, 1, 1, 4, true, false);  // groups = C, 2 outputs each
+        checkConv(r, 2, 20, 50, 61, 20, 7, 7, 1, 1, 3, 3, 1, 1, 20, true, true); // depthwise, several transpose strips
+        checkConv(r, 1, 16, 40, 50, 16, 3, 3, 2, 2, 1, 1, 1, 1, 16, false, false);
     }
 
     @Test

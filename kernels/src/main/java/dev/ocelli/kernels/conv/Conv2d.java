@@ -5,6 +5,7 @@ import dev.ocelli.kernels.gemm.Epilogue;
 import dev.ocelli.kernels.gemm.Gemm;
 import dev.ocelli.kernels.gemm.Gemms;
 import dev.ocelli.kernels.gemm.Operand;
+import dev.ocelli.kernels.parallel.WorkerPool;
 
 /**
  * {@code F.conv2d} in NCHW on the GEMM, routed by case.
@@ -44,7 +45,7 @@ public final class Conv2d {
     /** The ways a convolution can be computed; {@link #route} picks one. */
     public enum Route { DEPTHWISE, POINTWISE, PATCHIFY, IMPLICIT, IM2COL }
 
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[1][0]);
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[4][0]);
     private static final ThreadLocal<ImplicitIm2col> IMPLICIT_SRC = ThreadLocal.withInitial(ImplicitIm2col::new);
 
     /** The route {@link #conv2d} takes for these sizes on this GEMM backend. */
@@ -190,26 +191,76 @@ public final class Conv2d {
         }
     }
 
+    /**
+     * Depthwise route. The SIMD kernel works channels-last (lanes over channels, see
+     * {@link VectorDepthwiseConv}), so the NCHW input is transposed into per-thread scratch, the
+     * output rows are split over the engine pool's threads, and the result is transposed back;
+     * both transposes are split over threads too, since at 192 channels × 192² each moves 28 MB.
+     */
     private static void depthwise(float[] out, int outOff, float[] x, int xOff, Operand weight, float[] bias, int bOff,
                                   ConvShape s) {
-        int kk = s.kh() * s.kw();
+        int kk = s.kh() * s.kw(), c = s.c();
         float[] wf;
         int wOff;
         if (weight.array() != null && weight.colStride() == 1 && weight.rowStride() == kk) {
             wf = weight.array();
             wOff = (int) weight.offset();
         } else { // a mapped or strided [C, KH·KW] weight: C·KH·KW floats, small beside the activations
-            wf = new float[s.c() * kk];
-            for (int ch = 0; ch < s.c(); ch++) {
+            wf = new float[c * kk];
+            for (int ch = 0; ch < c; ch++) {
                 for (int t = 0; t < kk; t++) {
                     wf[ch * kk + t] = weight.get(ch, t);
                 }
             }
             wOff = 0;
         }
-        DepthwiseConv dw = KernelInfo.vectorAvailable() ? VectorDw.preferred() : ScalarDepthwiseConv.INSTANCE;
-        dw.conv2d(out, outOff, x, xOff, wf, wOff, bias, bOff, s.n(), s.c(), s.h(), s.w(), s.kh(), s.kw(),
-                s.sh(), s.sw(), s.ph(), s.pw(), s.dh(), s.dw());
+        if (!KernelInfo.vectorAvailable()) {
+            ScalarDepthwiseConv.INSTANCE.conv2d(out, outOff, x, xOff, wf, wOff, bias, bOff, s.n(), c, s.h(), s.w(),
+                    s.kh(), s.kw(), s.sh(), s.sw(), s.ph(), s.pw(), s.dh(), s.dw());
+            return;
+        }
+        DepthwiseConv dw = VectorDw.preferred();
+        int n = s.n(), hw = s.h() * s.w(), oh = s.oh(), ohw = oh * s.ow();
+        float[] xs = scratch(1, (long) n * hw * c), ws = scratch(2, (long) kk * c), ys = scratch(3, (long) n * ohw * c);
+        Layouts.depthwiseWeightToHwc(ws, 0, wf, wOff, c, s.kh(), s.kw());
+        WorkerPool pool = WorkerPool.shared();
+        int threads = pool.threads();
+        int strips = (hw + TRANSPOSE_STRIP - 1) / TRANSPOSE_STRIP;
+        // [C, HW] → [HW, C] per image, pixel strips in parallel (each strip writes its own output rows)
+        pool.run(n * strips, threads, t -> {
+            int b = t / strips, p0 = (t % strips) * TRANSPOSE_STRIP;
+            transposeBlock(xs, b * hw * c, x, xOff + b * c * hw, c, hw, 0, c, p0, Math.min(hw, p0 + TRANSPOSE_STRIP));
+        });
+        int rowTasks = Math.min(oh, 4 * threads);
+        pool.run(rowTasks, threads, t -> dw.conv2dNhwc(ys, 0, xs, 0, ws, 0, bias, bOff, n, c, s.h(), s.w(), s.kh(), s.kw(),
+                s.sh(), s.sw(), s.ph(), s.pw(), s.dh(), s.dw(), oh * t / rowTasks, oh * (t + 1) / rowTasks));
+        int outStrips = (ohw + TRANSPOSE_STRIP - 1) / TRANSPOSE_STRIP;
+        // [OHW, C] → [C, OHW] per image, again by pixel strips (source rows)
+        pool.run(n * outStrips, threads, t -> {
+            int b = t / outStrips, p0 = (t % outStrips) * TRANSPOSE_STRIP;
+            transposeBlock(out, outOff + b * c * ohw, ys, b * ohw * c, ohw, c, p0, Math.min(ohw, p0 + TRANSPOSE_STRIP), 0, c);
+        });
+    }
+
+    /** Pixels per parallel transpose task. */
+    private static final int TRANSPOSE_STRIP = 2048;
+    private static final int TILE = 32;
+
+    /** dst [cols, rows] ← src [rows, cols] for rows [r0, r1) × cols [c0, c1), in 32×32 tiles. */
+    static void transposeBlock(float[] dst, int dOff, float[] src, int sOff, int rows, int cols, int r0, int r1,
+                               int c0, int c1) {
+        for (int rt = r0; rt < r1; rt += TILE) {
+            int re = Math.min(rt + TILE, r1);
+            for (int ct = c0; ct < c1; ct += TILE) {
+                int ce = Math.min(ct + TILE, c1);
+                for (int r = rt; r < re; r++) {
+                    int si = sOff + r * cols;
+                    for (int col = ct; col < ce; col++) {
+                        dst[dOff + col * rows + r] = src[si + col];
+                    }
+                }
+            }
+        }
     }
 
     private static float[] scratch(int i, long size) {
