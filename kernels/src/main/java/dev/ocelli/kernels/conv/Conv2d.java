@@ -219,6 +219,10 @@ public final class Conv2d {
                     s.kh(), s.kw(), s.sh(), s.sw(), s.ph(), s.pw(), s.dh(), s.dw());
             return;
         }
+        if (DepthwiseNchw.applies(s)) { // stride 1: straight in NCHW, no transposes
+            VectorDw.nchw(out, outOff, x, xOff, wf, wOff, bias, bOff, s);
+            return;
+        }
         DepthwiseConv dw = VectorDw.preferred();
         int n = s.n(), hw = s.h() * s.w(), oh = s.oh(), ohw = oh * s.ow();
         float[] xs = scratch(1, (long) n * hw * c), ws = scratch(2, (long) kk * c), ys = scratch(3, (long) n * ohw * c);
@@ -278,6 +282,11 @@ public final class Conv2d {
     private static final class VectorDw {
         static DepthwiseConv preferred() {
             return VectorDepthwiseConv.preferred();
+        }
+
+        static void nchw(float[] out, int outOff, float[] x, int xOff, float[] w, int wOff, float[] bias, int bOff,
+                         ConvShape s) {
+            DepthwiseNchw.conv2d(out, outOff, x, xOff, w, wOff, bias, bOff, s);
         }
     }
 }
