@@ -102,16 +102,14 @@ final class ImplicitIm2col implements PanelSource {
         }
     }
 
+    /** A source of zeros for bulk copies: {@code asSlice(..).fill(..)} would allocate a slice per padding run. */
+    private static final float[] ZEROS = new float[256];
+
     private static void zero(MemorySegment dst, long off, int n) {
-        if (n <= 0) {
-            return;
-        }
-        if (n < 8) {
-            for (int i = 0; i < n; i++) {
-                dst.set(F32, off + 4L * i, 0f);
-            }
-        } else {
-            dst.asSlice(off, 4L * n).fill((byte) 0);
+        for (int done = 0; done < n; ) {
+            int c = Math.min(n - done, ZEROS.length);
+            MemorySegment.copy(ZEROS, 0, dst, F32, off + 4L * done, c);
+            done += c;
         }
     }
 
