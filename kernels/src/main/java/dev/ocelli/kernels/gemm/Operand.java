@@ -28,8 +28,14 @@ public final class Operand {
     private final long offset;
     private final long rowStride;
     private final long colStride;
+    private final PanelSource source;
 
     private Operand(float[] array, MemorySegment segment, long offset, long rowStride, long colStride) {
+        this(array, segment, offset, rowStride, colStride, null);
+    }
+
+    private Operand(float[] array, MemorySegment segment, long offset, long rowStride, long colStride,
+                    PanelSource source) {
         if (offset < 0) {
             throw new IllegalArgumentException("operand offset must be >= 0, got " + offset);
         }
@@ -38,6 +44,7 @@ public final class Operand {
         this.offset = offset;
         this.rowStride = rowStride;
         this.colStride = colStride;
+        this.source = source;
     }
 
     /** Row-major matrix in {@code a}: element (i, j) at {@code offset + i*ld + j}. */
@@ -60,18 +67,40 @@ public final class Operand {
         return new Operand(null, Objects.requireNonNull(s, "segment"), offset, rowStride, colStride);
     }
 
+    /**
+     * A B operand produced by its packing callback (implicit im2col); it has no storage, so it
+     * cannot be transposed or shifted, and it can only be the B operand of the vector backend's
+     * fast path (other backends and A-side packing read it element by element through
+     * {@link PanelSource#get}).
+     */
+    public static Operand implicit(PanelSource source) {
+        return new Operand(null, null, 0, 0, 0, Objects.requireNonNull(source, "source"));
+    }
+
+    /** The packing callback of an {@link #implicit} operand, else null. */
+    public PanelSource source() { return source; }
+
     /** The transposed view (strides swapped, no copy). */
     public Operand t() {
+        if (source != null) {
+            throw new UnsupportedOperationException("an implicit operand cannot be transposed");
+        }
         return new Operand(array, segment, offset, colStride, rowStride);
     }
 
     /** The same view moved by {@code elements} (batched GEMM steps through batches this way). */
     public Operand shift(long elements) {
+        if (source != null && elements != 0) {
+            throw new UnsupportedOperationException("an implicit operand cannot be shifted");
+        }
         return elements == 0 ? this : new Operand(array, segment, offset + elements, rowStride, colStride);
     }
 
     /** Element (i, j). Slow path for references and odd strides; kernels pack instead. */
     public float get(long i, long j) {
+        if (source != null) {
+            return source.get(i, j);
+        }
         long idx = offset + i * rowStride + j * colStride;
         return array != null ? array[(int) idx] : segment.getAtIndex(F32, idx);
     }
@@ -90,7 +119,7 @@ public final class Operand {
 
     /** Throws naming the operand if a rows×cols view starting at offset does not fit its storage. */
     void checkBounds(String name, long rows, long cols) {
-        if (rows == 0 || cols == 0) {
+        if (rows == 0 || cols == 0 || source != null) {
             return;
         }
         long lo = offset, hi = offset;
@@ -107,6 +136,9 @@ public final class Operand {
 
     @Override
     public String toString() {
+        if (source != null) {
+            return "Operand[implicit " + source + "]";
+        }
         return "Operand[" + (array != null ? "float[" + array.length + "]" : "segment " + segment.byteSize() + " B")
                 + ", offset " + offset + ", strides (" + rowStride + "," + colStride + ")]";
     }

@@ -30,6 +30,17 @@ final class Packing {
 
     /** Packs A rows [i0, i0+mc) × cols [p0, p0+kc) into {@code dst} in MR-row panels. */
     static void packA(Operand a, int i0, int mc, int p0, int kc, int mr, MemorySegment dst) {
+        if (a.source() != null) { // implicit operand on the A side: element by element (not a fast path)
+            for (int q = 0; q < mc; q += mr) {
+                for (int p = 0; p < kc; p++) {
+                    for (int r = 0; r < mr; r++) {
+                        float v = q + r < mc ? a.get(i0 + q + r, p0 + p) : 0f;
+                        dst.set(F32, 4 * ((long) q * kc + (long) p * mr + r), v);
+                    }
+                }
+            }
+            return;
+        }
         float[] arr = a.array();
         MemorySegment seg = a.segment();
         long rs = a.rowStride(), cs = a.colStride(), off = a.offset();
@@ -127,6 +138,10 @@ final class Packing {
 
     /** Packs B rows [p0, p0+kc) × cols [j0, j0+nc) into {@code dst} in NR-column panels. */
     static void packB(Operand b, int p0, int kc, int j0, int nc, int nr, MemorySegment dst) {
+        if (b.source() != null) { // implicit operand (e.g. implicit im2col): the source packs itself
+            b.source().packB(p0, kc, j0, nc, nr, dst);
+            return;
+        }
         float[] arr = b.array();
         MemorySegment seg = b.segment();
         long rs = b.rowStride(), cs = b.colStride(), off = b.offset();

@@ -1,0 +1,38 @@
+package dev.ocelli.kernels.gemm;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A GEMM operand that exists only as a rule, not as memory: the packing routine asks it for
+ * packed panels instead of reading a matrix. Convolution uses it for implicit im2col
+ * ({@code dev.ocelli.kernels.conv.ImplicitIm2col}): the K×N "column matrix" of a k×k convolution
+ * is produced panel by panel straight from the input image, so the full im2col buffer
+ * (K·N floats, 9× the input for 3×3) is never built.
+ *
+ * <p>Wrap it with {@link Operand#implicit(PanelSource)}. Implementations must be safe to call from
+ * several GEMM threads at once on disjoint column ranges (they should hold no mutable state).
+ */
+public interface PanelSource {
+
+    /** Element (i, j) of the virtual matrix: the definition, used by the reference backends and edge paths. */
+    float get(long i, long j);
+
+    /**
+     * Writes rows [p0, p0+kc) × columns [j0, j0+nc) as the GEMM's packed B block: panel q holds
+     * columns [q·nr, q·nr+nr) and element (p, j) of that panel goes to float index
+     * {@code q·nr·kc + p·nr + j} of {@code dst} (little-endian F32); columns past nc are zeros.
+     * The default gathers through {@link #get}.
+     */
+    default void packB(int p0, int kc, int j0, int nc, int nr, MemorySegment dst) {
+        for (int q = 0; q < nc; q += nr) {
+            int cols = Math.min(nr, nc - q);
+            long panel = (long) q * kc;
+            for (int p = 0; p < kc; p++) {
+                long d = 4 * (panel + (long) p * nr);
+                for (int j = 0; j < nr; j++, d += 4) {
+                    dst.set(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, d, j < cols ? get(p0 + p, j0 + q + j) : 0f);
+                }
+            }
+        }
+    }
+}
