@@ -20,13 +20,17 @@ abstract sealed class Microkernel permits Microkernel512, Microkernel256, Microk
     }
 
     /**
-     * Full tile. {@code add}: C += A·B (later K blocks, or the accumulate form), else C = A·B.
-     * With {@code add} the accumulators start from C and the FMAs add onto it, so every element is
-     * summed as ((C + a0·b0) + a1·b1) + … in K order: the same order for any tiling or thread count.
-     * Packed panels are zero-padded to MR rows / NR columns, so there is no mask in the loop.
+     * Full tile, always C += A·B: the accumulators start from C and the FMAs add onto it, so every
+     * element is summed as ((C + a0·b0) + a1·b1) + … in K order, the same order for any tiling or
+     * thread count. For C = A·B the driver zeroes the tile first. There is deliberately no
+     * "overwrite" flag: a branch on it at the top of this method compiled as an uncommon trap
+     * while only one side had run (e.g. many K ≤ KC calls), and the first call that took the other
+     * side (ConvNeXt's fc2, K = 3072 > KC) deoptimized the kernel; the recompiled version ran at a
+     * quarter of the speed. Packed panels are zero-padded to MR rows / NR columns, so there is no
+     * mask in the loop.
      */
     abstract void compute(int kc, MemorySegment ap, long aOff, MemorySegment bp, long bOff,
-                          float[] c, int cOff, int ldc, boolean add);
+                          float[] c, int cOff, int ldc);
 
     /** The kernel for a vector width in bits (128, 256 or 512). */
     static Microkernel forBits(int bits) {

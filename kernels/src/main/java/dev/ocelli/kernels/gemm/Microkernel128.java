@@ -32,50 +32,35 @@ final class Microkernel128 extends Microkernel {
 
     @Override
     void compute(int kc, MemorySegment ap, long aOff, MemorySegment bp, long bOff,
-                 float[] c, int cOff, int ldc, boolean add) {
-        // accumulators start from C (add) or zero, so the end is a plain store: loading C here
-        // lets its cache misses overlap the K loop instead of stalling after it
+                 float[] c, int cOff, int ldc) {
+        // accumulators start from C (the driver zeroes C before the first K block), so the end is
+        // a plain store: loading C here lets its cache misses overlap the K loop instead of
+        // stalling after it
         FloatVector c0a, c0b, c1a, c1b, c2a, c2b, c3a, c3b, c4a, c4b, c5a, c5b, c6a, c6b, c7a, c7b, c8a, c8b, c9a, c9b, c10a, c10b, c11a, c11b;
-        if (add) {
-            c0a = FloatVector.fromArray(S, c, cOff);
-            c0b = FloatVector.fromArray(S, c, cOff + 4);
-            c1a = FloatVector.fromArray(S, c, cOff + ldc);
-            c1b = FloatVector.fromArray(S, c, cOff + ldc + 4);
-            c2a = FloatVector.fromArray(S, c, cOff + 2 * ldc);
-            c2b = FloatVector.fromArray(S, c, cOff + 2 * ldc + 4);
-            c3a = FloatVector.fromArray(S, c, cOff + 3 * ldc);
-            c3b = FloatVector.fromArray(S, c, cOff + 3 * ldc + 4);
-            c4a = FloatVector.fromArray(S, c, cOff + 4 * ldc);
-            c4b = FloatVector.fromArray(S, c, cOff + 4 * ldc + 4);
-            c5a = FloatVector.fromArray(S, c, cOff + 5 * ldc);
-            c5b = FloatVector.fromArray(S, c, cOff + 5 * ldc + 4);
-            c6a = FloatVector.fromArray(S, c, cOff + 6 * ldc);
-            c6b = FloatVector.fromArray(S, c, cOff + 6 * ldc + 4);
-            c7a = FloatVector.fromArray(S, c, cOff + 7 * ldc);
-            c7b = FloatVector.fromArray(S, c, cOff + 7 * ldc + 4);
-            c8a = FloatVector.fromArray(S, c, cOff + 8 * ldc);
-            c8b = FloatVector.fromArray(S, c, cOff + 8 * ldc + 4);
-            c9a = FloatVector.fromArray(S, c, cOff + 9 * ldc);
-            c9b = FloatVector.fromArray(S, c, cOff + 9 * ldc + 4);
-            c10a = FloatVector.fromArray(S, c, cOff + 10 * ldc);
-            c10b = FloatVector.fromArray(S, c, cOff + 10 * ldc + 4);
-            c11a = FloatVector.fromArray(S, c, cOff + 11 * ldc);
-            c11b = FloatVector.fromArray(S, c, cOff + 11 * ldc + 4);
-        } else {
-            FloatVector z = FloatVector.zero(S);
-            c0a = z; c0b = z;
-            c1a = z; c1b = z;
-            c2a = z; c2b = z;
-            c3a = z; c3b = z;
-            c4a = z; c4b = z;
-            c5a = z; c5b = z;
-            c6a = z; c6b = z;
-            c7a = z; c7b = z;
-            c8a = z; c8b = z;
-            c9a = z; c9b = z;
-            c10a = z; c10b = z;
-            c11a = z; c11b = z;
-        }
+        c0a = FloatVector.fromArray(S, c, cOff);
+        c0b = FloatVector.fromArray(S, c, cOff + 4);
+        c1a = FloatVector.fromArray(S, c, cOff + ldc);
+        c1b = FloatVector.fromArray(S, c, cOff + ldc + 4);
+        c2a = FloatVector.fromArray(S, c, cOff + 2 * ldc);
+        c2b = FloatVector.fromArray(S, c, cOff + 2 * ldc + 4);
+        c3a = FloatVector.fromArray(S, c, cOff + 3 * ldc);
+        c3b = FloatVector.fromArray(S, c, cOff + 3 * ldc + 4);
+        c4a = FloatVector.fromArray(S, c, cOff + 4 * ldc);
+        c4b = FloatVector.fromArray(S, c, cOff + 4 * ldc + 4);
+        c5a = FloatVector.fromArray(S, c, cOff + 5 * ldc);
+        c5b = FloatVector.fromArray(S, c, cOff + 5 * ldc + 4);
+        c6a = FloatVector.fromArray(S, c, cOff + 6 * ldc);
+        c6b = FloatVector.fromArray(S, c, cOff + 6 * ldc + 4);
+        c7a = FloatVector.fromArray(S, c, cOff + 7 * ldc);
+        c7b = FloatVector.fromArray(S, c, cOff + 7 * ldc + 4);
+        c8a = FloatVector.fromArray(S, c, cOff + 8 * ldc);
+        c8b = FloatVector.fromArray(S, c, cOff + 8 * ldc + 4);
+        c9a = FloatVector.fromArray(S, c, cOff + 9 * ldc);
+        c9b = FloatVector.fromArray(S, c, cOff + 9 * ldc + 4);
+        c10a = FloatVector.fromArray(S, c, cOff + 10 * ldc);
+        c10b = FloatVector.fromArray(S, c, cOff + 10 * ldc + 4);
+        c11a = FloatVector.fromArray(S, c, cOff + 11 * ldc);
+        c11b = FloatVector.fromArray(S, c, cOff + 11 * ldc + 4);
         for (int p = 0; p < kc; p++) {
             FloatVector b0 = FloatVector.fromMemorySegment(S, bp, bOff, LE);
             FloatVector b1 = FloatVector.fromMemorySegment(S, bp, bOff + 16, LE);

@@ -245,7 +245,12 @@ public final class VectorGemm implements Gemm {
                     long aOff = 4L * ir * kcb;
                     int ci = cOff + (ic + ir) * ldc + jc + jr;
                     if (mr == MR && nr == NR) {
-                        mk.compute(kcb, aBuf, aOff, bBuf, bOff, c, ci, ldc, add);
+                        if (!add) {
+                            for (int r = 0; r < MR; r++) {
+                                java.util.Arrays.fill(c, ci + r * ldc, ci + r * ldc + NR, 0f);
+                            }
+                        }
+                        mk.compute(kcb, aBuf, aOff, bBuf, bOff, c, ci, ldc);
                     } else {
                         // edge tile: the valid part of C into a zero-padded scratch tile, the
                         // full kernel there, the valid part back; same arithmetic as a full tile
@@ -258,7 +263,7 @@ public final class VectorGemm implements Gemm {
                                 java.util.Arrays.fill(tile, tr, tr + NR, 0f);
                             }
                         }
-                        mk.compute(kcb, aBuf, aOff, bBuf, bOff, tile, 0, NR, add);
+                        mk.compute(kcb, aBuf, aOff, bBuf, bOff, tile, 0, NR);
                         for (int r = 0; r < mr; r++) {
                             System.arraycopy(tile, r * NR, c, ci + r * ldc, nr);
                         }
