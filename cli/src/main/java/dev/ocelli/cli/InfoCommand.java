@@ -1,5 +1,7 @@
 package dev.ocelli.cli;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.ocelli.kernels.KernelInfo;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -14,6 +16,7 @@ import java.util.StringJoiner;
 import java.util.stream.Stream;
 import java.util.Locale;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code ocelli info}: what this JVM and machine give Ocelli. Everything here is read from the
@@ -23,8 +26,15 @@ import picocli.CommandLine.Command;
 @Command(name = "info", description = "Show the JDK, Vector API species, kernel backends and threads.")
 public final class InfoCommand extends OcelliCommand {
 
+    @Option(names = "--json", description = "Machine-readable output (one JSON object).")
+    boolean json;
+
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
+        if (json) {
+            printJson();
+            return Main.EXIT_OK;
+        }
         PrintWriter out = out();
         Runtime rt = Runtime.getRuntime();
         out.println("Ocelli " + Main.version());
@@ -65,6 +75,46 @@ public final class InfoCommand extends OcelliCommand {
         out.println(String.format(Locale.ROOT, "Threads  %d (%s)", KernelInfo.threads(),
                 prop == null ? "default: available processors; set with -Docelli.threads=N" : "-Docelli.threads=" + prop));
         return Main.EXIT_OK;
+    }
+
+    private void printJson() throws IOException {
+        Runtime rt = Runtime.getRuntime();
+        try (JsonGenerator g = new JsonFactory().createGenerator(out())) {
+            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            g.useDefaultPrettyPrinter();
+            g.writeStartObject();
+            g.writeStringField("ocelli_version", Main.version());
+            g.writeObjectFieldStart("jdk");
+            g.writeStringField("version", System.getProperty("java.runtime.version", Runtime.version().toString()));
+            g.writeStringField("vendor", System.getProperty("java.vendor"));
+            g.writeStringField("home", System.getProperty("java.home"));
+            g.writeEndObject();
+            g.writeObjectFieldStart("os");
+            g.writeStringField("name", System.getProperty("os.name"));
+            g.writeStringField("version", System.getProperty("os.version"));
+            g.writeStringField("arch", System.getProperty("os.arch"));
+            g.writeEndObject();
+            g.writeStringField("cpu", cpuDescription());
+            g.writeNumberField("cores", rt.availableProcessors());
+            g.writeNumberField("max_heap_bytes", rt.maxMemory());
+            g.writeObjectFieldStart("vector");
+            g.writeStringField("preferred_species", KernelInfo.preferredSpecies());
+            g.writeNumberField("bit_width", KernelInfo.preferredBitSize());
+            g.writeEndObject();
+            g.writeArrayFieldStart("backends");
+            for (KernelInfo.Backend b : KernelInfo.backends()) {
+                g.writeStartObject();
+                g.writeStringField("name", b.name());
+                g.writeBooleanField("available", b.available());
+                g.writeStringField("detail", b.detail());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeNumberField("threads", KernelInfo.threads());
+            g.writeEndObject();
+        }
+        out().println();
+        out().flush();
     }
 
     /** SIMD features that matter to the kernels, in the order a reader compares them. */

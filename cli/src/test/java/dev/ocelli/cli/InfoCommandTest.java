@@ -42,6 +42,33 @@ class InfoCommandTest {
     }
 
     @Test
+    void jsonHasTheSameFacts() throws java.io.IOException {
+        CliRunner r = CliRunner.run("info", "--json");
+        assertThat(r.exit()).isZero();
+        java.util.Map<String, String> scalars = new java.util.HashMap<>();
+        java.util.List<String> backendNames = new java.util.ArrayList<>();
+        try (com.fasterxml.jackson.core.JsonParser p = new com.fasterxml.jackson.core.JsonFactory().createParser(r.out())) {
+            String field = null;
+            for (var t = p.nextToken(); t != null; t = p.nextToken()) {
+                if (t == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                    field = p.currentName();
+                } else if (t.isScalarValue()) {
+                    if ("name".equals(field) && p.getParsingContext().getParent().inArray()) {
+                        backendNames.add(p.getText());
+                    } else {
+                        scalars.putIfAbsent(field, p.getText());
+                    }
+                }
+            }
+        }
+        assertThat(scalars).containsEntry("home", System.getProperty("java.home"))
+                .containsEntry("bit_width", Integer.toString(KernelInfo.preferredBitSize()))
+                .containsEntry("threads", Integer.toString(KernelInfo.threads()))
+                .containsEntry("cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
+        assertThat(backendNames).containsExactlyElementsOf(KernelInfo.backends().stream().map(KernelInfo.Backend::name).toList());
+    }
+
+    @Test
     void versionAndHelp() {
         CliRunner v = CliRunner.run("--version");
         assertThat(v.exit()).isZero();
