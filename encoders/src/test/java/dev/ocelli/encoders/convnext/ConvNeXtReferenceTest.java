@@ -116,7 +116,7 @@ class ConvNeXtReferenceTest {
                 Thread th = new Thread(() -> {
                     try {
                         start.await();
-                        for (int rep = 0; rep < 3; rep++) {
+                        for (int rep = 0; rep < 2; rep++) {
                             results.add(m.forward(px).named());
                         }
                     } catch (Throwable e) {
@@ -130,7 +130,7 @@ class ConvNeXtReferenceTest {
                 th.join();
             }
             assertThat(errors).isEmpty();
-            assertThat(results).hasSize(12);
+            assertThat(results).hasSize(8);
             for (Map<String, Tensor> r : results) {
                 for (String k : serial.keySet()) {
                     assertThat(r.get(k).toFloatArray()).as(k).isEqualTo(serial.get(k).toFloatArray());
