@@ -129,8 +129,8 @@ class WeightsTest {
     @Test
     void syntheticWeightsAreDeterministicAndScaled() {
         List<ParamSpec> ps = List.of(
-                new ParamSpec("a.weight", new long[] {300, 1000}, ParamSpec.Init.WEIGHT),
-                new ParamSpec("a.bias", new long[] {300}, ParamSpec.Init.constant(0.5f)),
+                new ParamSpec("a.weight", new long[] {100, 1000}, ParamSpec.Init.WEIGHT),
+                new ParamSpec("a.bias", new long[] {100}, ParamSpec.Init.constant(0.5f)),
                 new ParamSpec("n.weight", new long[] {1000}, ParamSpec.Init.NORM_WEIGHT));
         SyntheticWeights w1 = SyntheticWeights.generate(ps, 7);
         SyntheticWeights w2 = SyntheticWeights.generate(List.of(ps.get(2), ps.get(0), ps.get(1)), 7);
