@@ -11,6 +11,10 @@ import dev.ocelli.encoders.preprocess.ImageDecoder;
 import dev.ocelli.encoders.preprocess.ImageProcessor;
 import dev.ocelli.encoders.preprocess.ProcessorConfig;
 import dev.ocelli.encoders.preprocess.RgbImage;
+import dev.ocelli.encoders.vit.VisionTransformer;
+import dev.ocelli.encoders.vit.VitConfig;
+import dev.ocelli.encoders.vit.VitOptions;
+import dev.ocelli.encoders.vit.VitOutput;
 import dev.ocelli.encoders.weights.CheckpointWeights;
 import dev.ocelli.kernels.parallel.WorkerPool;
 import java.nio.file.Files;
@@ -132,8 +136,9 @@ public final class FeaturesCommand extends OcelliCommand {
         }
         Result r = switch (model) {
             case convnext -> convnext();
-            case clip_vit, internvit, sam -> throw new CliException("--model " + model.name().replace('_', '-')
-                    + " is not available in this build yet (convnext is)");
+            case clip_vit -> vit(VitConfig.Family.CLIP, "clip-vit-l-14-336");
+            case internvit -> vit(VitConfig.Family.INTERNVIT, "internvit-300m-448");
+            case sam -> vit(VitConfig.Family.SAM, "sam-vit-l");
         };
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("model", model.name().replace('_', '-'));
@@ -209,6 +214,101 @@ public final class FeaturesCommand extends OcelliCommand {
                 ckpt.close();
             }
         }
+    }
+
+    private Result vit(VitConfig.Family family, String defaultPreset) {
+        VitConfig cfg = null;
+        if (preset != null) {
+            try {
+                cfg = VitConfig.preset(preset);
+            } catch (IllegalArgumentException e) {
+                throw new CliException(e.getMessage());
+            }
+            if (cfg.family() != family) {
+                throw new CliException("--preset " + preset + " is a " + cfg.family() + " model, not --model "
+                        + model.name().replace('_', '-'));
+            }
+        }
+        VisionTransformer net = null;
+        try {
+            String note;
+            if (weights == null) {
+                net = VisionTransformer.synthetic(cfg == null ? VitConfig.preset(defaultPreset) : cfg, 0);
+                note = "synthetic, seed 0";
+            } else {
+                net = VisionTransformer.load(weights, family, cfg, prefix);
+                note = weights.toString();
+            }
+            String processorPreset = preset != null ? preset : defaultPreset;
+            Tensor px = pixelValues(() -> {
+                Path dir = weights == null ? null : Files.isDirectory(weights) ? weights : weights.toAbsolutePath().getParent();
+                try {
+                    return dir != null ? ImageProcessor.forCheckpoint(dir, processorPreset) : ImageProcessor.preset(processorPreset);
+                } catch (IllegalArgumentException e) {
+                    throw new CliException(e.getMessage());
+                }
+            });
+            boolean all = layers.trim().equalsIgnoreCase("all");
+            boolean onlyLast = layers.trim().equalsIgnoreCase("last") || layers.trim().equals("-1");
+            long t0 = System.nanoTime();
+            VitOutput o = net.forward(px, VitOptions.defaults().withKeepHiddenStates(!onlyLast));
+            double ms = (System.nanoTime() - t0) / 1e6;
+            Map<String, Tensor> outT = new LinkedHashMap<>();
+            int n = net.numLayers() + 1; // hidden_states[0..L]
+            if (!onlyLast) {
+                for (int i : selectIndices(n, all)) {
+                    outT.put("hidden_states." + i, o.hiddenStates().get(i).contiguous());
+                }
+            }
+            if (all || onlyLast) {
+                outT.put("last_hidden_state", o.lastHiddenState().contiguous());
+                if (o.pooledOutput() != null) {
+                    outT.put("pooler_output", o.pooledOutput().contiguous());
+                }
+                if (o.imageEmbeddings() != null) {
+                    outT.put("image_embeddings", o.imageEmbeddings().contiguous());
+                }
+            }
+            return new Result(outT, family.name().toLowerCase(Locale.ROOT) + " " + net.config(), note,
+                    weights == null, px.shape(), ms);
+        } finally {
+            if (net != null) {
+                net.weights().close();
+            }
+        }
+    }
+
+    /** ViT --layers: indices into hidden_states[0..n-1] (0 = embeddings), negatives from the end. */
+    List<Integer> selectIndices(int n, boolean all) {
+        LinkedHashSet<Integer> sel = new LinkedHashSet<>();
+        if (all) {
+            for (int i = 0; i < n; i++) {
+                sel.add(i);
+            }
+            return new ArrayList<>(sel);
+        }
+        for (String part : layers.toLowerCase(Locale.ROOT).split(",")) {
+            String p = part.trim();
+            int i;
+            if (p.equals("last")) {
+                i = n - 1;
+            } else {
+                try {
+                    i = Integer.parseInt(p);
+                } catch (NumberFormatException e) {
+                    throw new CliException("--layers: '" + part + "' is not all, last or a layer index");
+                }
+                if (i < 0) {
+                    i += n;
+                }
+            }
+            if (i < 0 || i >= n) {
+                throw new CliException("--layers: layer " + p + " out of range: hidden_states has " + n
+                        + " entries (0 = embeddings, " + (n - 1) + " = last; or -1..-" + n + ")");
+            }
+            sel.add(i);
+        }
+        return new ArrayList<>(sel);
     }
 
     /** The --layers selection for ConvNeXt: indices are stages; 'all' is stem + every stage. */

@@ -15,6 +15,8 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** {@code ocelli features}, in-process, against the ConvNeXt PyTorch reference (testdata/gen/encoders_convnext.py). */
 class FeaturesCommandTest {
@@ -139,6 +141,48 @@ class FeaturesCommandTest {
             assertThat(f.metadata().get("weights")).contains("synthetic");
             assertThat(f.info("stages.3").shape()).containsExactly(1, 1536, 2, 2);
         }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"clip-vit,clip_small", "internvit,internvit_small", "sam,sam_small"})
+    void vitHiddenStatesMatchPyTorch(String model, String dir) {
+        Path out = tmp.resolve("v.safetensors");
+        Path px = tmp.resolve("vpx.safetensors");
+        Map<String, Tensor> ref;
+        try (ReferenceCase c = ReferenceData.load("encoders/" + dir + "_ref")) {
+            ref = new LinkedHashMap<>();
+            for (String n : c.names()) {
+                if (n.startsWith("native.")) {
+                    Tensor t = c.tensor(n);
+                    ref.put(n.substring("native.".length()), Tensor.of(t.toFloatArray(), t.shape()));
+                }
+            }
+        }
+        SafetensorsWriter.write(px, Map.of("pixel_values", ref.get("pixel_values")), null);
+        CliRunner r = CliRunner.run("features", "--model", model, "--weights",
+                ReferenceData.root().resolve("encoders/" + dir).toString(), "--pixels", px.toString(), "--out", out.toString());
+        assertThat(r.err()).isEmpty();
+        assertThat(r.exit()).isZero();
+        Map<String, Tensor> got = read(out);
+        int compared = 0;
+        for (Map.Entry<String, Tensor> e : ref.entrySet()) {
+            if (got.containsKey(e.getKey())) {
+                Tolerance.assertClose(model + " " + e.getKey(), e.getValue(), got.get(e.getKey()), 1e-4, 1e-4);
+                compared++;
+            }
+        }
+        assertThat(compared).isGreaterThanOrEqualTo(3);
+        assertThat(got).containsKey("last_hidden_state").containsKey("hidden_states.0");
+        if (model.equals("sam")) {
+            assertThat(got.get("hidden_states.1").shape()).containsExactly(2, 10, 10, 32);
+            assertThat(got).containsKey("image_embeddings");
+        }
+        // LLaVA's select_layer -2
+        assertThat(CliRunner.run("features", "--model", model, "--weights",
+                ReferenceData.root().resolve("encoders/" + dir).toString(), "--pixels", px.toString(), "--out",
+                out.toString(), "--layers", "-2").exit()).isZero();
+        int layersPlusOne = (int) ref.keySet().stream().filter(k -> k.startsWith("hidden_states.")).count();
+        assertThat(read(out).keySet()).containsExactly("hidden_states." + (layersPlusOne - 2));
     }
 
     @Test
