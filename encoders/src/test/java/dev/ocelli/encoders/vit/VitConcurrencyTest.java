@@ -18,14 +18,28 @@ class VitConcurrencyTest {
         for (VitConfig c : List.of(VitLoadingTest.small(VitConfig.clipVitL14_336()), VitLoadingTest.small(VitConfig.samVitL()))) {
             VisionTransformer vit = VisionTransformer.synthetic(c, 9);
             List<Tensor> inputs = new ArrayList<>();
-            List<float[]> serial = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
                 inputs.add(VitLoadingTest.pixels(1 + i % 2, c.imageSize(), 100 + i));
-                serial.add(result(vit.forward(inputs.get(i))));
+            }
+            // Warm up until two serial passes agree bit for bit: the Vector API leaves the order of
+            // reduceLanes(ADD) unspecified, and the norm kernels' sums change in the last bit when
+            // C2 replaces the interpreted/C1 code (see the report to the kernels owners). That is
+            // a property of the JIT tier, not of sharing the encoder, which is what this test checks.
+            List<float[]> serial = serialPass(vit, inputs);
+            for (int pass = 0; pass < 40; pass++) {
+                List<float[]> again = serialPass(vit, inputs);
+                boolean same = true;
+                for (int i = 0; i < 4; i++) {
+                    same &= java.util.Arrays.equals(serial.get(i), again.get(i));
+                }
+                serial = again;
+                if (same) {
+                    break;
+                }
             }
             ExecutorService ex = Executors.newFixedThreadPool(4);
             try {
-                for (int round = 0; round < 1; round++) {
+                for (int round = 0; round < 2; round++) {
                     List<Future<float[]>> fs = new ArrayList<>();
                     for (int i = 0; i < 4; i++) {
                         Tensor px = inputs.get(i);
@@ -39,6 +53,14 @@ class VitConcurrencyTest {
                 ex.shutdown();
             }
         }
+    }
+
+    private static List<float[]> serialPass(VisionTransformer vit, List<Tensor> inputs) {
+        List<float[]> out = new ArrayList<>();
+        for (Tensor px : inputs) {
+            out.add(result(vit.forward(px)));
+        }
+        return out;
     }
 
     private static float[] result(VitOutput o) {
