@@ -63,6 +63,35 @@ class VitLoadingTest {
     }
 
     @Test
+    void llavaStyleDirectoryWithAnLlmConfigFallsBackToTheKeys() throws IOException {
+        // a LLaVA checkpoint: config.json describes the LLM, the tower sits under a long prefix
+        Path src = ReferenceData.root().resolve("encoders/clip_small");
+        Path out = dir.resolve("llava");
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("config.json"), "{\"model_type\": \"llava\", \"mm_vision_select_layer\": -2}");
+        Map<String, Tensor> m = new LinkedHashMap<>();
+        try (CheckpointWeights w = CheckpointWeights.open(src)) {
+            for (String n : w.names()) {
+                if (n.startsWith("vision_model.")) {
+                    m.put("model.vision_tower.vision_tower." + n, Tensor.of(w.tensor(n).toFloatArray(), w.shape(n)));
+                }
+            }
+        }
+        m.put("model.layers.0.self_attn.q_proj.weight", Tensor.zeros(4, 4));
+        m.put("lm_head.weight", Tensor.zeros(4, 4));
+        SafetensorsWriter.write(out.resolve("model.safetensors"), m, Map.of());
+        VisionTransformer vit = VisionTransformer.load(out);
+        try {
+            assertThat(vit.loadReport().prefix()).isEqualTo("model.vision_tower.vision_tower.vision_model.");
+            assertThat(vit.config().hiddenSize()).isEqualTo(32);
+            assertThat(vit.config().numLayers()).isEqualTo(3);
+            assertThat(String.join(" ", vit.loadReport().skipped())).contains("model.* (1)", "lm_head.* (1)");
+        } finally {
+            vit.weights().close();
+        }
+    }
+
+    @Test
     void truncatedCheckpointIsOneLine() throws IOException {
         Path p = editedClip(m -> { });
         Path f = p.resolve("model.safetensors");

@@ -152,6 +152,19 @@ class WeightsTest {
     }
 
     @Test
+    void syntheticValuesDoNotDependOnChunkBoundaries() {
+        float[] whole = new float[1001];
+        SyntheticWeights.fill(whole, 0, whole.length, 12345L, ParamSpec.Init.WEIGHT);
+        float[] pieces = new float[1001];
+        int[] cuts = {0, 1, 2, 7, 500, 501, 1000, 1001};
+        for (int i = 0; i + 1 < cuts.length; i++) {
+            SyntheticWeights.fill(pieces, cuts[i], cuts[i + 1], 12345L, ParamSpec.Init.WEIGHT);
+        }
+        assertThat(pieces).containsExactly(whole);
+        assertThat(whole[0]).isNotEqualTo(whole[1]);
+    }
+
+    @Test
     void hfConfigsParse() throws IOException {
         Path clip = dir.resolve("clip.json");
         Files.writeString(clip, """
