@@ -152,8 +152,7 @@ public final class ConvNeXt {
         for (Map.Entry<String, long[]> e : shapes(cfg, keys).entrySet()) {
             String k = e.getKey();
             ParamSpec.Init init;
-            if (k.endsWith("." + keys.layerScale()) && k.contains(".blocks.") && e.getValue().length == 1
-                    && !k.contains(".conv_dw.") && !k.contains(".norm.") && !k.contains(".mlp.")) {
+            if (k.matches(".*\\.blocks\\.\\d+\\." + keys.layerScale())) {
                 init = ParamSpec.Init.uniform(0.1f, 0.02f); // layer scale: well above timm's 1e-6 init, like trained values
             } else if (k.endsWith(".bias")) {
                 init = ParamSpec.Init.BIAS;
