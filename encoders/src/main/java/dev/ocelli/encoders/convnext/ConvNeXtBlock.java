@@ -38,6 +38,12 @@ final class ConvNeXtBlock {
     static final int KERNEL = 7, PAD = 3;
     /** Target size, in floats, of one chunk of the hidden activation [rows, 4C] (16 MB). */
     private static final long HIDDEN_CHUNK_FLOATS = 4L << 20;
+    /**
+     * Chunks are whole multiples of 96 rows, a multiple of every GEMM row tile (8, 12, 16, 24, 32,
+     * 48, 96): a chunk ending mid-tile would send every chunk's last rows down the GEMM's slower
+     * edge-tile path. Chunking never changes results (K is never split).
+     */
+    static final int ROW_QUANTUM = 96;
 
     final int dim;
     private final float[] convDwWeight; // [7, 7, C] (taps for the NHWC kernel; stored [C, 1, 7, 7])
@@ -80,7 +86,7 @@ final class ConvNeXtBlock {
         Nhwc.layerNorm(t, t, normWeight, normBias, rows, c, eps);
 
         int hidden = 4 * c;
-        int chunk = (int) Math.max(1, Math.min(rows, HIDDEN_CHUNK_FLOATS / hidden));
+        int chunk = chunkRows(rows, hidden);
         float[] hid = new float[chunk * hidden];
         float[] y = new float[chunk * c];
         Epilogue fc1Epilogue = Epilogue.bias(fc1Bias, 0).activation(Activation.GELU_ERF);
@@ -98,6 +104,18 @@ final class ConvNeXtBlock {
                 scaleAdd(x, base, y, gamma, a, b, c);
             });
         }
+    }
+
+    /**
+     * Rows per MLP chunk: at most {@link #HIDDEN_CHUNK_FLOATS} hidden floats, rounded down to a
+     * multiple of {@link #ROW_QUANTUM} so that only the last chunk can end in a partial GEMM row tile.
+     */
+    static int chunkRows(int rows, int hidden) {
+        long fit = Math.max(1, HIDDEN_CHUNK_FLOATS / hidden);
+        if (fit >= rows) {
+            return rows;
+        }
+        return (int) Math.max(ROW_QUANTUM, fit / ROW_QUANTUM * ROW_QUANTUM);
     }
 
     /** x[base + r·C + j] += gamma[j] · y[r·C + j] for rows [r0, r1): PyTorch's {@code x.mul(gamma)} then {@code + shortcut}. */

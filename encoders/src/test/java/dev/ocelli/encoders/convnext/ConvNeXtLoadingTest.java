@@ -145,6 +145,14 @@ class ConvNeXtLoadingTest {
     }
 
     @Test
+    void mlpChunksAreWholeTileMultiples() {
+        assertThat(ConvNeXtBlock.chunkRows(100, 32)).isEqualTo(100);           // fits: one chunk
+        assertThat(ConvNeXtBlock.chunkRows(36864, 768)).isEqualTo(5376);       // 4 Mi / 768 = 5461 -> 56 x 96
+        assertThat(ConvNeXtBlock.chunkRows(2304, 3072)).isEqualTo(1344);       // 1365 -> 14 x 96
+        assertThat(ConvNeXtBlock.chunkRows(100_000, 1 << 23)).isEqualTo(96);   // never below one quantum
+    }
+
+    @Test
     void patchConvMatchesItsScalarDefinition() {
         java.util.Random r = new java.util.Random(3);
         int c = 5, oc = 7, k = 2, b = 2, h = 9, w = 7;
