@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             InfoCommand.class,
             InspectCommand.class,
+            FeaturesCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {
