@@ -69,6 +69,6 @@ public final class LnMlp {
     }
 
     public double flops(long tokens) {
-        return 2.0 * tokens * ((double) in * hidden + (double) hidden * hidden);
+        return Mlp2xGelu.flops(in, hidden, tokens);
     }
 }

@@ -60,6 +60,10 @@ public final class Mlp2xGelu {
 
     /** Multiply-add FLOPs (2 per MAC) for {@code tokens} rows. */
     public double flops(long tokens) {
+        return flops(in, hidden, tokens);
+    }
+
+    public static double flops(int in, int hidden, long tokens) {
         return 2.0 * tokens * ((double) in * hidden + (double) hidden * hidden);
     }
 }

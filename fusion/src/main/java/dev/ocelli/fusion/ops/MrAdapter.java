@@ -117,6 +117,10 @@ public final class MrAdapter {
 
     /** FLOPs (2 per MAC) for N fast tokens and an h×w slow map. */
     public double flops(long n, long hw) {
+        return flops(d, ds, n, hw);
+    }
+
+    public static double flops(int d, int ds, long n, long hw) {
         return 2.0 * hw * ((double) ds * ds + (double) ds * d) + 2.0 * n * ((double) d * KERNEL * KERNEL + (double) d * d)
                 + 2.0 * (2.0 * d * (d / 2) + d / 2);
     }

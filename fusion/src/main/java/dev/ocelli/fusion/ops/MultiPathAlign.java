@@ -59,6 +59,10 @@ public final class MultiPathAlign {
     }
 
     public double flops(long n) {
+        return flops(d, ds, n);
+    }
+
+    public static double flops(int d, int ds, long n) {
         return 2.0 * n * ((double) d * d + (double) d * ds);
     }
 }

@@ -187,6 +187,10 @@ public final class PatchInfoMining {
 
     /** FLOPs (2 per MAC) for N tokens and an R×R high-res map. */
     public double flops(long n, long rr) {
+        return flops(c, ch, n, rr);
+    }
+
+    public static double flops(int c, int ch, long n, long rr) {
         return 2.0 * n * c * c + 2 * 2.0 * rr * ch * c + 4.0 * rr * c;
     }
 }

@@ -185,30 +185,36 @@ public final class LlavaHr extends FusionPipeline {
 
     @Override
     public List<StageTiming> plan(int width, int height) {
+        return plan(cfg, width, height);
+    }
+
+    /** Shape-only dry run from the config alone (no weights). */
+    public static List<StageTiming> plan(Config cfg, int width, int height) {
         int s = cfg.fastSide();
-        VitConfig cc = clip.config();
-        int grid = s / cc.patchSize(), q = clip.numLayers() / 4;
+        VitConfig cc = cfg.clip();
+        int d = cc.hiddenSize();
+        int grid = s / cc.patchSize(), q = cc.numLayers() / 4;
         long n = (long) grid * grid;
-        int[] dims = slow.config().dims();
+        int[] dims = cfg.slow().dims();
+        int ds = dims[dims.length - 1];
         int fhSide = cfg.res() / 32;
         long slowTokens = (long) fhSide * fhSide;
         double nan = Double.NaN;
-        long[] tok = {1, n, cc.hiddenSize()};
+        long[] tok = {1, n, d};
         List<StageTiming> out = new ArrayList<>();
         out.add(new StageTiming("preprocess", new long[] {1, 3, cfg.res(), cfg.res()}, 0, nan));
-        out.add(new StageTiming("convnext", new long[] {1, dims[dims.length - 1], fhSide, fhSide},
-                slow.config().flops(cfg.res(), cfg.res()) / 1e9, nan));
+        out.add(new StageTiming("convnext", new long[] {1, ds, fhSide, fhSide}, cfg.slow().flops(cfg.res(), cfg.res()) / 1e9, nan));
         out.add(new StageTiming("resize-fast", new long[] {1, 3, s, s}, 0, nan));
         out.add(new StageTiming("clip-embed", tok, Flops.vit(cc, 1, grid, grid, false, 0) / 1e9, nan));
         for (int k = 0; k < 4; k++) {
             out.add(new StageTiming("clip-layers-" + k * q + "-" + (k * q + q), tok,
                     (Flops.vit(cc, 1, grid, grid, false, q) - Flops.vit(cc, 1, grid, grid, false, 0)) / 1e9, nan));
             if (k < 3) {
-                out.add(new StageTiming("mr-adapter-" + k, tok, adapters[k].flops(n, slowTokens) / 1e9, nan));
+                out.add(new StageTiming("mr-adapter-" + k, tok, MrAdapter.flops(d, ds, n, slowTokens) / 1e9, nan));
             }
         }
-        out.add(new StageTiming("multipath-align", tok, align.flops(n) / 1e9, nan));
-        out.add(new StageTiming("projector", new long[] {n, cfg.llmHidden()}, projector.flops(n) / 1e9, nan));
+        out.add(new StageTiming("multipath-align", tok, MultiPathAlign.flops(d, ds, n) / 1e9, nan));
+        out.add(new StageTiming("projector", new long[] {n, cfg.llmHidden()}, Mlp2xGelu.flops(d, cfg.llmHidden(), n) / 1e9, nan));
         return out;
     }
 }

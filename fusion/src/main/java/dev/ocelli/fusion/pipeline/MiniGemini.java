@@ -219,7 +219,17 @@ public final class MiniGemini extends FusionPipeline {
 
     @Override
     public List<StageTiming> plan(int width, int height) {
-        VitConfig cc = clip.config();
+        return plan(cfg, width, height);
+    }
+
+    /** Shape-only dry run from the config alone (no weights). */
+    public static List<StageTiming> plan(Config cfg, int width, int height) {
+        VitConfig cc = cfg.clip();
+        int auxChannels = 0;
+        for (int d : cfg.aux().dims()) {
+            auxChannels += d;
+        }
+        int c = cc.hiddenSize();
         int g = cfg.grid(), views = g > 1 ? g * g + 1 : 1;
         int grid = cfg.lowRes() / cc.patchSize();
         long n = (long) grid * grid;
@@ -229,14 +239,17 @@ public final class MiniGemini extends FusionPipeline {
         List<StageTiming> out = new ArrayList<>();
         out.add(new StageTiming("preprocess", new long[] {1, 3, cfg.highRes(), cfg.highRes()}, 0, nan));
         out.add(new StageTiming("resize-low", new long[] {views, 3, cfg.lowRes(), cfg.lowRes()}, 0, nan));
-        out.add(new StageTiming("clip", new long[] {views, n, cc.hiddenSize()},
+        out.add(new StageTiming("clip", new long[] {views, n, c},
                 Flops.vit(cc, views, grid, grid, true, cc.numLayers() - 1) / 1e9, nan));
         out.add(new StageTiming("convnext", new long[] {1, auxChannels, r4, r4},
-                aux.config().flops(cfg.highRes(), cfg.highRes()) / 1e9, nan));
-        double pimFlops = g > 1 ? pim.flops(n, (long) r4 / g * r4 / g) + pim.flops(n * g * g, (long) r4 * r4)
-                : pim.flops(n, (long) r4 * r4);
-        out.add(new StageTiming("patch-info-mining", new long[] {1, tokens, cc.hiddenSize()}, pimFlops / 1e9, nan));
-        out.add(new StageTiming("projector", new long[] {tokens, cfg.llmHidden()}, projector.flops(tokens) / 1e9, nan));
+                cfg.aux().flops(cfg.highRes(), cfg.highRes()) / 1e9, nan));
+        double pimFlops = g > 1
+                ? PatchInfoMining.flops(c, auxChannels, n, (long) r4 / g * r4 / g)
+                        + PatchInfoMining.flops(c, auxChannels, n * g * g, (long) r4 * r4)
+                : PatchInfoMining.flops(c, auxChannels, n, (long) r4 * r4);
+        out.add(new StageTiming("patch-info-mining", new long[] {1, tokens, c}, pimFlops / 1e9, nan));
+        out.add(new StageTiming("projector", new long[] {tokens, cfg.llmHidden()},
+                Mlp2xGelu.flops(c, cfg.llmHidden(), tokens) / 1e9, nan));
         return out;
     }
 }
