@@ -38,6 +38,11 @@ public abstract class FusionPipeline implements AutoCloseable {
         return encode(ImageDecoder.read(imageFile));
     }
 
+    /** Runs on an AWT image (converted through {@link Images#fromBuffered}, sRGB, alpha dropped). */
+    public PipelineResult encode(java.awt.image.BufferedImage image) {
+        return encode(Images.fromBuffered(image));
+    }
+
     /** Runs from an already preprocessed pixel tensor (see each pipeline for what it expects). */
     public abstract PipelineResult encodePixels(Tensor pixelValues);
 
