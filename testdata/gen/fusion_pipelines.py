@@ -12,6 +12,13 @@ skip), and the reference forward follows each project's encode path:
                            at 128x128 (Fh 4x4), fast path at 32 (8x8 grid: positions resized bicubic
                            with antialias, CLS dropped before pre_layrnorm), MR-Adapters (upsample
                            alignment), MultiPathAlignModule, mm_projector 16->24.
+  eagle_tiny               EAGLE: master [1,3,64,64]; CLIP at 16 (align_corners=True resize, CLS dropped
+                           before the encoder, all layers) 4x4; ConvNeXt last stage 2x2x20; SAM (hidden 16,
+                           2 layers, window 3, global layer 1, image 64) short neck -> 16x16x8 ->
+                           pixel_unshuffle 2 -> 8x8x32; channel concat to 8x8 (68 channels); mm_projector 68->24.
+  leo_tiny                 LEO: 3 tiles; InternViT (hidden 16, 2 layers, image 16) -> pixel_shuffle v2 ->
+                           mlp1 (LN-MLP 64->24); SAM (image 32, full neck to 8) -> pixel_unshuffle 4 ->
+                           mlp2 (128->24); per-tile interleave -> [24, 24].
 """
 import importlib
 import math
@@ -146,9 +153,71 @@ def llava_hr(w, g):
     w.save("fusion/pipelines/llava_hr_tiny_ref", {"pixel_values": x, "tokens": tokens.detach().contiguous()})
 
 
+SAM_CFG = {"hidden_size": 16, "output_channels": 8, "num_hidden_layers": 2, "num_attention_heads": 2,
+           "patch_size": 4, "layer_norm_eps": 1e-6, "window_size": 3, "global_attn_indexes": [1], "mlp_dim": 32}
+
+
+def eagle(w, g):
+    clip = vit.ClipVisionTransformer(CLIP_CFG); rand(clip, g)
+    cnx = convnext(); rand(cnx, g)
+    sam = vit.SamVisionEncoder(dict(SAM_CFG, image_size=64), short_neck=True); rand(sam, g)
+    proj = ops.mlp2x_gelu(16 + CX_DIMS[-1] + 32, HIDDEN); rand(proj, g)
+    x = torch.randn(1, 3, 64, 64, generator=g)
+    y = F.interpolate(x, size=(16, 16), mode="bilinear", align_corners=True)
+    _, ct, _ = clip(y, drop_cls=True)
+    cmap = ct.transpose(1, 2).reshape(1, 16, 4, 4)
+    nmap = cnx.forward_stages(x)["stages.3"]
+    _, emb = sam(x)
+    smap = F.pixel_unshuffle(emb, 2)
+    maps = [m if m.shape[-1] == 8 else F.interpolate(m, size=(8, 8), mode="bilinear", align_corners=True)
+            for m in (cmap, nmap, smap)]
+    feats = torch.cat(maps, dim=1).flatten(2).transpose(1, 2)
+    tokens = proj(feats)[0]
+    sd = {}
+    sd.update(state(clip, "model.vision_tower.vision_towers.0.vision_tower.vision_model."))
+    sd.update(state(cnx, "model.vision_tower.vision_towers.1.vision_tower."))
+    sd.update(state(sam, "model.vision_tower.vision_towers.2.vision_tower."))
+    sd.update(state(proj, "model.mm_projector."))
+    sd.update(llm_keys(g))
+    w.save("fusion/pipelines/eagle_tiny/model", sd)
+    w.save("fusion/pipelines/eagle_tiny_ref", {"pixel_values": x, "tokens": tokens.detach().contiguous()})
+
+
+def leo(w, g):
+    icfg = {"hidden_size": 16, "intermediate_size": 32, "num_hidden_layers": 2, "num_attention_heads": 2,
+            "patch_size": 4, "image_size": 16, "layer_norm_eps": 1e-6, "qkv_bias": True}
+    iv = vit.InternVisionModel(icfg); rand(iv, g)
+    sam = vit.SamVisionEncoder(dict(SAM_CFG, image_size=32)); rand(sam, g)
+    mlp1 = ops.ln_mlp(64, HIDDEN); rand(mlp1, g)
+    mlp2 = ops.ln_mlp(128, HIDDEN); rand(mlp2, g)
+    t = 3
+    iv_tiles = torch.randn(t, 3, 16, 16, generator=g)
+    sam_tiles = torch.randn(t, 3, 32, 32, generator=g)
+    _, h = iv(iv_tiles)
+    v1 = ops.internvl_pixel_shuffle(h[:, 1:].reshape(t, 4, 4, 16)).reshape(t, -1, 64)
+    v1 = mlp1(v1)
+    _, emb = sam(sam_tiles)
+    v2 = F.pixel_unshuffle(emb, 4).flatten(2).transpose(1, 2)
+    v2 = mlp2(v2)
+    m = torch.zeros(t, 8, HIDDEN)
+    m[:, 0::2] = v1
+    m[:, 1::2] = v2
+    sd = {}
+    sd.update(state(iv, "vision_model_1."))
+    sd.update(state(sam, "vision_model_2."))
+    sd.update(state(mlp1, "mlp1."))
+    sd.update(state(mlp2, "mlp2."))
+    sd["language_model.model.embed_tokens.weight"] = torch.randn(10, HIDDEN, generator=g)
+    w.save("fusion/pipelines/leo_tiny/model", sd)
+    w.save("fusion/pipelines/leo_tiny_ref", {"internvit_tiles": iv_tiles, "sam_tiles": sam_tiles,
+                                             "tokens": m.reshape(-1, HIDDEN).contiguous()})
+
+
 def generate(w):
     g = torch.Generator().manual_seed(66)
     with torch.no_grad():
         mgm(w, g, 1)
         mgm(w, g, 2)
         llava_hr(w, g)
+        eagle(w, g)
+        leo(w, g)

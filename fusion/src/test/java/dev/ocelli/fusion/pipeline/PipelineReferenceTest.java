@@ -41,4 +41,28 @@ class PipelineReferenceTest {
             Tolerance.assertClose("llava-hr tokens", c.tensor("tokens"), r.tokens(), ATOL, RTOL);
         }
     }
+
+    @Test
+    void eagle() {
+        var sam = new dev.ocelli.encoders.vit.VitConfig(dev.ocelli.encoders.vit.VitConfig.Family.SAM, 16, 32, 2, 2, 3, 64, 4,
+                dev.ocelli.kernels.gemm.Activation.GELU_ERF, 1e-6f, true, true, 3, new int[] {1}, 8,
+                dev.ocelli.encoders.vit.VitConfig.Neck.SHORT, null, null);
+        var cfg = new Eagle.Config(MiniGeminiTest.tinyClip(), null, sam, 64, 16, 8, 0);
+        try (ReferenceCase c = ReferenceData.load("fusion/pipelines/eagle_tiny_ref");
+             Eagle p = Eagle.load(CheckpointWeights.open(ReferenceData.path("fusion/pipelines/eagle_tiny/model")), cfg)) {
+            PipelineResult r = p.encodePixels(c.tensor("pixel_values"));
+            Tolerance.assertClose("eagle tokens", c.tensor("tokens"), r.tokens(), ATOL, RTOL);
+        }
+    }
+
+    @Test
+    void leo() {
+        var cfg = new Leo.Config(EagleLeoTest.tinyInternVit(), EagleLeoTest.tinySam(dev.ocelli.encoders.vit.VitConfig.Neck.FULL),
+                16, 32, 6, 0);
+        try (ReferenceCase c = ReferenceData.load("fusion/pipelines/leo_tiny_ref");
+             Leo p = Leo.load(CheckpointWeights.open(ReferenceData.path("fusion/pipelines/leo_tiny/model")), cfg)) {
+            PipelineResult r = p.encodeTiles(c.tensor("internvit_tiles"), c.tensor("sam_tiles"));
+            Tolerance.assertClose("leo tokens", c.tensor("tokens"), r.tokens(), ATOL, RTOL);
+        }
+    }
 }
