@@ -97,19 +97,31 @@ public final class PatchInfoMining {
             throw new ShapeException("PatchInfoMining: high-res side " + r + " is not a multiple of the low-res grid " + p);
         }
         int m = r / p;
-        Tensor q = F.linear(F.layerNorm(xl, q0w, q0b, EPS), q1w, q1b);             // [B, N, C]
-        Tensor hNhwc = xh.permute(0, 2, 3, 1);                                       // [B, R, R, Ch]
-        Tensor k = F.linear(F.layerNorm(hNhwc, k0w, k0b, EPS), k1w, k1b);            // [B, R, R, C]
-        Tensor v = F.linear(F.layerNorm(hNhwc, v0w, v0b, EPS), v1w, v1b);
-        k = unfold(k, p, m).contiguous();                                             // [B, N, M², C]
-        v = unfold(v, p, m).contiguous();
-        return attend(q.contiguous().toFloatArray(), k.toFloatArray(), v.toFloatArray(), b, p * p, m * m);
+        float[] q = F.linear(F.layerNorm(xl, q0w, q0b, EPS), q1w, q1b).contiguous().toFloatArray(); // [B, N, C]
+        Tensor hNhwc = xh.permute(0, 2, 3, 1);                                        // [B, R, R, Ch]
+        float[] out = new float[b * p * p * c];
+        // one band of M high-res rows (= one row of low-res tokens) at a time: LN + Linear for K
+        // and V over M·R positions, then the P tokens of that row. Same values as the whole-map
+        // version, but the LN/K/V intermediates stay at M·R·(Ch + 2C) floats instead of R²·(…)
+        // (17 MB instead of 1.1 GB at 768², the HD map is 4× that).
+        for (int bi = 0; bi < b; bi++) {
+            for (int py = 0; py < p; py++) {
+                Tensor band = hNhwc.narrow(0, bi, 1).narrow(1, (long) py * m, m);              // [1, M, R, Ch]
+                Tensor k = unfold(F.linear(F.layerNorm(band, k0w, k0b, EPS), k1w, k1b), 1, p, m);
+                Tensor v = unfold(F.linear(F.layerNorm(band, v0w, v0b, EPS), v1w, v1b), 1, p, m);
+                attend(out, q, k.contiguous().toFloatArray(), v.contiguous().toFloatArray(), (bi * p + py) * p, p, m * m);
+            }
+        }
+        return Tensor.of(out, b, (long) p * p, c);
     }
 
-    /** [B, P·M, P·M, C] → [B, P², M², C] view: (py, sy, px, sx) → (py·P+px, sy·M+sx). */
-    static Tensor unfold(Tensor nhwc, int p, int m) {
+    /**
+     * [B, rows·M, P·M, C] → [B, rows·P, M², C]: (py, sy, px, sx) → (py·P+px, sy·M+sx), MGM's
+     * {@code reshape(b, P, M, P, M, c).permute(0, 1, 3, 2, 4, 5)} for a band of {@code rows} token rows.
+     */
+    static Tensor unfold(Tensor nhwc, int rows, int p, int m) {
         long b = nhwc.size(0), cc = nhwc.size(3);
-        return nhwc.reshape(b, p, m, p, m, cc).permute(0, 1, 3, 2, 4, 5).reshape(b, (long) p * p, (long) m * m, cc);
+        return nhwc.reshape(b, rows, m, p, m, cc).permute(0, 1, 3, 2, 4, 5).reshape(b, (long) rows * p, (long) m * m, cc);
     }
 
     /**
@@ -117,15 +129,14 @@ public final class PatchInfoMining {
      * over the M² sub-patches, O = Σ a·v. Plain loops: N·M²·C·4 FLOPs (0.15 GFLOP at 768²), far
      * below the Linears, and exactly the reference's order of operations.
      */
-    private Tensor attend(float[] q, float[] k, float[] v, int b, int n, int mm) {
-        float[] out = new float[b * n * c];
+    private void attend(float[] out, float[] q, float[] k, float[] v, int firstToken, int tokens, int mm) {
         float scale = (float) (1.0 / Math.sqrt(c));
         float[] a = new float[mm];
-        for (int i = 0; i < b * n; i++) {
-            int qo = i * c;
+        for (int t = 0; t < tokens; t++) {
+            int qo = (firstToken + t) * c;
             float max = Float.NEGATIVE_INFINITY;
             for (int j = 0; j < mm; j++) {
-                int ko = (i * mm + j) * c;
+                int ko = (t * mm + j) * c;
                 float s = 0f;
                 for (int e = 0; e < c; e++) {
                     s += q[qo + e] * (k[ko + e] * scale);
@@ -142,13 +153,12 @@ public final class PatchInfoMining {
             }
             for (int j = 0; j < mm; j++) {
                 float w = (float) (a[j] / sum);
-                int vo = (i * mm + j) * c;
+                int vo = (t * mm + j) * c;
                 for (int e = 0; e < c; e++) {
                     out[qo + e] += w * v[vo + e];
                 }
             }
         }
-        return Tensor.of(out, b, n, c);
     }
 
     /**
