@@ -25,6 +25,8 @@ import picocli.CommandLine.Command;
         subcommands = {
             InfoCommand.class,
             InspectCommand.class,
+            EncodeCommand.class,
+            DemoCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {
