@@ -23,8 +23,9 @@ weights), and the inputs and every hidden state go to testdata/data/encoders/<na
                   10 -> 12, 4x4 windows), global layer 1, neck to 16 channels. Layer 1's rel_pos
                   tables are stored at lengths 15 and 21 (the grid needs 19), so both linear
                   resizes run. B=2.
-  sam_small_eagle the same encoder with EAGLE's short neck (1x1 conv 32->16 no bias + LayerNorm2d
-                  eps 1e-6), keys vision_encoder.neck.0.weight, vision_encoder.neck.1.{weight,bias};
+  sam_small_eagle the same encoder with EAGLE's short neck (NVlabs/EAGLE sam_encoder.py
+                  ShortSamVisionNeck: 1x1 conv 32->16 no bias + LayerNorm2d eps 1e-6), keys
+                  vision_encoder.neck.conv1.weight, vision_encoder.neck.layer_norm1.{weight,bias};
                   a bare .safetensors file without config.json.
 """
 import json
@@ -363,9 +364,10 @@ class SamVisionEncoder(nn.Module):
         self.layers = nn.ModuleList(
             SamLayer(cfg, 0 if i in cfg["global_attn_indexes"] else cfg["window_size"])
             for i in range(cfg["num_hidden_layers"]))
-        if short_neck:  # EAGLE: 1x1 conv without bias + LayerNorm2d(eps 1e-6)
-            self.neck = nn.Sequential(nn.Conv2d(d, cfg["output_channels"], 1, bias=False),
-                                      SamLayerNorm2d(cfg["output_channels"]))
+        if short_neck:  # EAGLE's ShortSamVisionNeck: 1x1 conv without bias + LayerNorm2d(eps 1e-6)
+            self.neck = nn.Module()
+            self.neck.conv1 = nn.Conv2d(d, cfg["output_channels"], 1, bias=False)
+            self.neck.layer_norm1 = SamLayerNorm2d(cfg["output_channels"])
         else:
             self.neck = SamNeck(d, cfg["output_channels"])
 
@@ -375,8 +377,8 @@ class SamVisionEncoder(nn.Module):
         for layer in self.layers:
             x = layer(x)
             hs.append(x)
-        if isinstance(self.neck, nn.Sequential):
-            return hs, self.neck(x.permute(0, 3, 1, 2))
+        if not isinstance(self.neck, SamNeck):
+            return hs, self.neck.layer_norm1(self.neck.conv1(x.permute(0, 3, 1, 2)))
         return hs, self.neck(x)
 
 
@@ -528,9 +530,9 @@ def _sam(w, g):
         missing, unexpected = e.load_state_dict(
             {k: v for k, v in m.state_dict().items() if not k.startswith("neck.")}, strict=False)
         assert all(k.startswith("neck.") for k in missing) and not unexpected, (missing, unexpected)
-        e.neck[0].weight.copy_(torch.randn(16, 32, 1, 1, generator=g) * 0.3)
-        e.neck[1].weight.copy_(1 + 0.1 * torch.randn(16, generator=g))
-        e.neck[1].bias.copy_(0.3 * torch.randn(16, generator=g))
+        e.neck.conv1.weight.copy_(torch.randn(16, 32, 1, 1, generator=g) * 0.3)
+        e.neck.layer_norm1.weight.copy_(1 + 0.1 * torch.randn(16, generator=g))
+        e.neck.layer_norm1.bias.copy_(0.3 * torch.randn(16, generator=g))
         e.eval()
         _, short = e(px)
         ref["native.image_embeddings_short_neck"] = short

@@ -168,7 +168,8 @@ def seed_dir(method):
     d = os.path.join(SEEDS, method)
     os.makedirs(d, exist_ok=True)
     for f in os.listdir(d):
-        os.remove(os.path.join(d, f))
+        if not f.startswith("crash-"):  # Jazzer findings are committed regression inputs; keep them
+            os.remove(os.path.join(d, f))
     return d
 
 

@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             InfoCommand.class,
             InspectCommand.class,
+            FeaturesCommand.class,
             EncodeCommand.class,
             DemoCommand.class,
             CommandLine.HelpCommand.class,

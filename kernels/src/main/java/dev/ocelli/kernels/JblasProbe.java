@@ -32,6 +32,9 @@ final class JblasProbe {
         } catch (Throwable t) {
             // UnsatisfiedLinkError, NoClassDefFoundError from a failed static init, ...
             String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+            if (t instanceof NoClassDefFoundError && msg.startsWith("org/jblas")) {
+                return new KernelInfo.Backend("jblas", false, "jblas jar not on the class path (" + msg + ")");
+            }
             return new KernelInfo.Backend("jblas", false, "jblas natives missing (" + firstLine(msg)
                     + "); install libgfortran5");
         }

@@ -7,6 +7,8 @@ import dev.ocelli.core.Tensor;
 import dev.ocelli.core.safetensors.SafetensorsFormatException.Rule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -210,7 +212,13 @@ public final class SafetensorsCheckpoint implements AutoCloseable {
     static Index parseIndex(Path index, byte[] bytes) {
         Map<String, String> metadata = new LinkedHashMap<>();
         Map<String, String> weightMap = null;
-        try (JsonParser p = StrictJson.FACTORY.createParser(bytes)) {
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer text = StrictJson.decodeUtf8(in);
+        if (text == null) {
+            throw new SafetensorsFormatException(index, null, Rule.INDEX_INVALID,
+                    "index is not valid UTF-8: malformed sequence at byte " + in.position());
+        }
+        try (JsonParser p = StrictJson.FACTORY.createParser(text.array(), 0, text.limit())) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new SafetensorsFormatException(index, null, Rule.INDEX_INVALID, "index is not a JSON object");
             }
@@ -264,7 +272,8 @@ public final class SafetensorsCheckpoint implements AutoCloseable {
                     ? "key '" + SafetensorsFormatException.printable(dup) + "' appears twice"
                     : "index is not valid JSON: " + StrictJson.describe(e), e);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            // parsing chars does no I/O; keep any other parser complaint a format error
+            throw new SafetensorsFormatException(index, null, Rule.INDEX_INVALID, "index is not valid JSON: " + e, e);
         }
         if (weightMap == null) {
             throw new SafetensorsFormatException(index, null, Rule.INDEX_INVALID, "index has no weight_map");

@@ -7,16 +7,11 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import dev.ocelli.core.DType;
 import dev.ocelli.core.safetensors.SafetensorsFormatException.Rule;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -157,25 +152,13 @@ public final class SafetensorsHeader {
         }
     }
 
-    /**
-     * UTF-8 with errors reported (not replaced), so a bad byte is named by its offset. Returns a
-     * buffer whose array holds the text in [0, limit).
-     */
     private static CharBuffer decodeUtf8(Path file, ByteBuffer in) {
-        CharsetDecoder dec = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        // UTF-8 never yields more chars than bytes
-        CharBuffer out = CharBuffer.allocate(in.remaining());
-        CoderResult r = dec.decode(in, out, true);
-        if (!r.isError()) {
-            r = dec.flush(out);
-        }
-        if (r.isError()) {
+        CharBuffer out = StrictJson.decodeUtf8(in);
+        if (out == null) {
             throw new SafetensorsFormatException(file, null, Rule.HEADER_NOT_UTF8,
                     "header is not valid UTF-8: malformed sequence at header byte " + in.position());
         }
-        return out.flip();
+        return out;
     }
 
     private record Parsed(Map<String, String> metadata, List<TensorInfo> tensors) {
@@ -305,8 +288,8 @@ public final class SafetensorsHeader {
                 throw new SafetensorsFormatException(file, current, Rule.INVALID_JSON,
                         "header is not valid JSON: " + StrictJson.describe(e), e);
             } catch (IOException e) {
-                // reading from a char[] does no I/O; anything else is a bug
-                throw new UncheckedIOException(e);
+                // reading from a char[] does no I/O; keep any other parser complaint a format error
+                throw new SafetensorsFormatException(file, current, Rule.INVALID_JSON, "header is not valid JSON: " + e, e);
             }
             return new Parsed(metadata == null ? Map.of() : Collections.unmodifiableMap(metadata), tensors);
         }

@@ -6,6 +6,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The one Jackson factory used for safetensors headers and index files: plain RFC 8259 JSON,
@@ -52,6 +58,24 @@ final class StrictJson {
             .build();
 
     private StrictJson() {
+    }
+
+    /**
+     * Strict UTF-8 (errors reported, not replaced). Returns a buffer whose array holds the text
+     * in [0, limit), or null with {@code in.position()} at the first bad byte. Parsing from chars
+     * also keeps Jackson from guessing UTF-16/32 from the first bytes, as it does for byte input.
+     */
+    static CharBuffer decodeUtf8(ByteBuffer in) {
+        CharsetDecoder dec = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        // UTF-8 never yields more chars than bytes
+        CharBuffer out = CharBuffer.allocate(in.remaining());
+        CoderResult r = dec.decode(in, out, true);
+        if (!r.isError()) {
+            r = dec.flush(out);
+        }
+        return r.isError() ? null : out.flip();
     }
 
     /** Jackson's message without its multi-line location suffix, plus the column. */

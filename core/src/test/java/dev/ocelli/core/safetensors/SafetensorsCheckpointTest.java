@@ -183,6 +183,15 @@ class SafetensorsCheckpointTest {
             // nesting beyond StreamReadConstraints' depth limit, inside a key that is otherwise skipped
             {"{\"x\": " + "[".repeat(40) + "]".repeat(40) + ", \"weight_map\": {}}", "Document nesting depth"},
         };
+        // found by fuzzing: given bytes, Jackson guessed UTF-32 from this prefix and threw a
+        // CharConversionException (an IOException) instead of a parse error
+        Files.write(idx, new byte[] {(byte) 0x9e, 0, 0, 0, 0, 0, 0, 8, 0, 0x5d, 0, 0, 0, 0x7b});
+        expect(() -> SafetensorsCheckpoint.open(dir), Rule.INDEX_INVALID, null, "not valid UTF-8: malformed sequence at byte 0");
+        // UTF-32BE "{}" is valid UTF-8 (NULs) but not JSON
+        Files.write(idx, new byte[] {0, 0, 0, '{', 0, 0, 0, '}'});
+        expect(() -> SafetensorsCheckpoint.open(dir), Rule.INDEX_INVALID, null, "Illegal character");
+        Files.write(idx, "{\"weight_map\": {}}".getBytes(java.nio.charset.StandardCharsets.UTF_16));
+        expect(() -> SafetensorsCheckpoint.open(dir), Rule.INDEX_INVALID, null, "not valid UTF-8");
         for (String[] b : bad) {
             Files.writeString(idx, b[0]);
             expect(() -> SafetensorsCheckpoint.open(dir), Rule.INDEX_INVALID, b[1].startsWith("tensor 'a'") ? "a" : null, b[1]);

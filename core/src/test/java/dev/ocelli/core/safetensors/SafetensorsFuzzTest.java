@@ -22,7 +22,9 @@ import java.nio.file.Path;
  * our code. Regression mode needs no instrumentation and runs on the normal build. The
  * safetensors code uses no API newer than JDK 22, so compiling it (best in a scratch copy of the
  * worktree) for release 23 and running on JDK 25 fuzzes the same code. JAZZER_INSTRUMENT adds
- * Jackson, which does the tokenising, to the coverage map.
+ * Jackson, which does the tokenising, to the coverage map. core/pom.xml sets
+ * {@code jazzer.hooks=false} for regression runs (the hooks would fail on every JDK 25 class and
+ * print thousands of stack traces) and back to true when {@code JAZZER_FUZZ} is set.
  */
 class SafetensorsFuzzTest {
 

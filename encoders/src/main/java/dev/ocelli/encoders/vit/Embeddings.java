@@ -108,8 +108,9 @@ final class Embeddings {
         }
         Tensor conv = F.conv2d(pixels, patchWeight, patchBias, p, 0, 1, 1); // [B, C, gh, gw]
         int b = (int) s[0], c = cfg.hiddenSize(), gh = (int) (s[2] / p), gw = (int) (s[3] / p), np = gh * gw;
-        float[] src = conv.contiguous().storage().floatArray();
-        int srcOff = (int) conv.contiguous().offset();
+        Tensor convC = conv.contiguous();
+        float[] src = convC.storage().floatArray();
+        int srcOff = (int) convC.offset();
         float[] pos = positions(gh, gw, opt.posResize());
         boolean cls = cfg.family() != Family.SAM && !opt.dropClsBeforeEncoder();
         int n = np + (cls ? 1 : 0);

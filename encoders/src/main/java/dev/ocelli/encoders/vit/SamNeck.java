@@ -11,8 +11,9 @@ import java.util.List;
  *
  * <pre>
  *   FULL  (HF SamVisionNeck):  conv1 1×1 C→256 (no bias) → layer_norm1 (LN2d) → conv2 3×3 pad 1 (no bias) → layer_norm2
- *   SHORT (EAGLE):             1×1 conv C→256 (no bias) → LayerNorm2d        keys {@code <shortNeckConv>.weight},
- *                                                                              {@code <shortNeckNorm>.{weight,bias}}
+ *   SHORT (EAGLE's ShortSamVisionNeck, NVlabs/EAGLE sam_encoder.py):
+ *                              1×1 conv C→256 (no bias) → LayerNorm2d        keys {@code neck.conv1.weight},
+ *                                                                              {@code neck.layer_norm1.{weight,bias}} (configurable)
  * </pre>
  * LayerNorm2d is SAM's {@code SamLayerNorm(data_format="channels_first")} with its fixed eps 1e-6
  * (EAGLE's LayerNorm2d uses 1e-6 too).

@@ -90,8 +90,10 @@ public final class VisionTransformer {
 
     /**
      * Opens a model directory or file: the architecture from config.json when the directory has
-     * one, else inferred from the keys ({@link VitConfig#infer}); the family from the config or
-     * from which family's keys are present. The returned model keeps the checkpoint open.
+     * a vision model's one (CLIP, InternViT, SAM), else inferred from the keys
+     * ({@link VitConfig#infer}; e.g. a LLaVA directory, whose config.json describes the LLM); the
+     * family from the config or from which family's keys are present. The returned model keeps
+     * the checkpoint open.
      */
     public static VisionTransformer load(Path fileOrDir) {
         return load(fileOrDir, null, null, null);
@@ -106,7 +108,10 @@ public final class VisionTransformer {
         try {
             VitConfig c = cfg;
             if (c == null && w.configFile() != null) {
-                c = VitConfig.fromHf(HfConfig.read(w.configFile()));
+                HfConfig hf = HfConfig.readIfVision(w.configFile()); // null: a chat model's config.json
+                c = hf == null ? null : VitConfig.fromHf(hf);
+            }
+            if (c != null && cfg == null) {
                 if (family != null && c.family() != family) {
                     throw new CheckpointException(w.configFile() + " describes a " + c.family() + " model, not " + family);
                 }

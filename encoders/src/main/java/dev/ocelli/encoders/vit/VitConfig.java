@@ -32,8 +32,8 @@ import java.util.Locale;
  * @param windowSize        SAM window (0 = every layer global)
  * @param neckChannels      SAM neck output channels (256)
  * @param neck              SAM neck variant
- * @param shortNeckConv     key (relative, without ".weight") of the short neck's 1×1 conv
- * @param shortNeckNorm     key (relative) of the short neck's LayerNorm2d
+ * @param shortNeckConv     key (relative, without ".weight") of the short neck's 1×1 conv (default neck.conv1)
+ * @param shortNeckNorm     key (relative) of the short neck's LayerNorm2d (default neck.layer_norm1)
  */
 public record VitConfig(Family family, int hiddenSize, int intermediateSize, int numLayers, int numHeads,
                         int numChannels, int imageSize, int patchSize, Activation act, float layerNormEps,
@@ -76,10 +76,10 @@ public record VitConfig(Family family, int hiddenSize, int intermediateSize, int
             neck = family == Family.SAM ? Neck.FULL : Neck.NONE;
         }
         if (shortNeckConv == null) {
-            shortNeckConv = "neck.0";
+            shortNeckConv = "neck.conv1";
         }
         if (shortNeckNorm == null) {
-            shortNeckNorm = "neck.1";
+            shortNeckNorm = "neck.layer_norm1";
         }
     }
 
@@ -121,7 +121,11 @@ public record VitConfig(Family family, int hiddenSize, int intermediateSize, int
                 layerNormEps, qkvBias, useRelPos, windowSize, g, neckChannels, neck, shortNeckConv, shortNeckNorm);
     }
 
-    /** SAM with another neck; EAGLE's short neck keys default to {@code neck.0} / {@code neck.1}. */
+    /**
+     * SAM with another neck. EAGLE's short neck ({@code ShortSamVisionNeck} in NVlabs/EAGLE
+     * {@code sam_encoder.py}) has keys {@code neck.conv1.weight}, {@code neck.layer_norm1.*}, the
+     * defaults when the keys given are null.
+     */
     public VitConfig withNeck(Neck n, String shortConvKey, String shortNormKey) {
         return new VitConfig(family, hiddenSize, intermediateSize, numLayers, numHeads, numChannels, imageSize, patchSize,
                 act, layerNormEps, qkvBias, useRelPos, windowSize, globalAttnIndexes, neckChannels, n, shortConvKey,
@@ -251,8 +255,9 @@ public record VitConfig(Family family, int hiddenSize, int intermediateSize, int
                         window = (len + 1) / 2;
                     }
                 }
-                Neck neck = sd.has("neck.conv1.weight") ? Neck.FULL : sd.has("neck.0.weight") ? Neck.SHORT : Neck.NONE;
-                long[] nc = neck == Neck.FULL ? sd.shapeOf("neck.conv1.weight") : neck == Neck.SHORT ? sd.shapeOf("neck.0.weight") : null;
+                // EAGLE's short neck is HF's neck without conv2 / layer_norm2
+                Neck neck = !sd.has("neck.conv1.weight") ? Neck.NONE : sd.has("neck.conv2.weight") ? Neck.FULL : Neck.SHORT;
+                long[] nc = neck == Neck.NONE ? null : sd.shapeOf("neck.conv1.weight");
                 return new VitConfig(family, hidden, mlp, layers, heads, channels, grid * patch, patch, Activation.GELU_ERF,
                         1e-6f, sd.has("layers.0.attn.qkv.bias"), relPos, window,
                         global.stream().mapToInt(Integer::intValue).toArray(), nc == null ? 256 : (int) nc[0], neck, null, null);

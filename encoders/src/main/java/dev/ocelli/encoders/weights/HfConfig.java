@@ -74,6 +74,21 @@ public sealed interface HfConfig permits HfConfig.Clip, HfConfig.InternVit, HfCo
         return parse(configJson.toString(), JsonTree.read(configJson));
     }
 
+    /**
+     * Like {@link #read}, but null when the file is valid JSON of some other model type (a LLaVA
+     * or InternVL chat model directory, whose config.json describes the LLM): the caller then
+     * infers the tower's architecture from its keys. Malformed files and bad fields still throw.
+     */
+    static HfConfig readIfVision(Path configJson) {
+        Map<String, Object> root = JsonTree.read(configJson);
+        Object type = root.get("model_type");
+        Object arch = root.get("architectures");
+        boolean vision = type instanceof String t && List.of("clip", "clip_vision_model", "intern_vit_6b", "sam",
+                "sam_vision_model").contains(t)
+                || arch instanceof List<?> l && l.contains("InternVisionModel");
+        return vision ? parse(configJson.toString(), root) : null;
+    }
+
     /** Same from an already parsed tree; {@code where} names the file in errors. */
     @SuppressWarnings("unchecked")
     static HfConfig parse(String where, Map<String, Object> root) {

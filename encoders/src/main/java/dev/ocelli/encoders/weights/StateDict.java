@@ -1,6 +1,5 @@
 package dev.ocelli.encoders.weights;
 
-import dev.ocelli.core.Shapes;
 import dev.ocelli.core.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -278,9 +277,5 @@ public final class StateDict {
     @Override
     public String toString() {
         return "StateDict[" + source.describe() + ", prefix '" + prefix + sub + "']";
-    }
-
-    static String shapeStr(long[] s) {
-        return Shapes.str(s);
     }
 }

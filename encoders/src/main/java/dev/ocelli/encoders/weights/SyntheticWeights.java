@@ -14,8 +14,9 @@ import java.util.Set;
  * Deterministic synthetic weights for a model's parameter list, for demos and benchmarks
  * without a checkpoint. Element i of tensor "name" is a pure function of (seed, name, i):
  * <pre>
- *   u = top 24 bits of splitmix64(seed ^ fnv1a64(name) + (i+1)·φ) / 2^24        in [0, 1)
- *   w = mean + std·√3·(2u − 1)                                                 uniform, given std
+ *   z = splitmix64(seed ^ fnv1a64(name) + (⌊i/2⌋+1)·φ)
+ *   u = (i even ? bits 40..63 of z : bits 8..31 of z) / 2^24                     in [0, 1)
+ *   w = mean + std·√3·(2u − 1)                                                   uniform, given std
  * </pre>
  * A counter-based hash rather than a sequential RNG, so the tensors fill in parallel chunks on
  * the engine's {@link WorkerPool} and the values do not depend on the thread count, the chunking
@@ -78,9 +79,19 @@ public final class SyntheticWeights implements WeightSource {
         }
         float half = (float) (init.std() * Math.sqrt(3.0));
         float scale = 2f * half / (1 << 24);
-        for (int i = from; i < to; i++) {
-            long z = mix(base + (i + 1L) * GOLDEN);
-            a[i] = mean - half + (z >>> 40) * scale;
+        // one 64-bit hash feeds two elements: 2j from bits 40..63, 2j+1 from bits 8..31
+        int i = from;
+        if ((i & 1) != 0) { // odd start (not produced by generate's even chunks, kept for callers)
+            a[i] = mean - half + (int) ((mix(base + ((i >> 1) + 1L) * GOLDEN) >>> 8) & 0xFFFFFF) * scale;
+            i++;
+        }
+        for (; i + 1 < to; i += 2) {
+            long z = mix(base + ((i >> 1) + 1L) * GOLDEN);
+            a[i] = mean - half + (int) (z >>> 40) * scale;
+            a[i + 1] = mean - half + (int) ((z >>> 8) & 0xFFFFFF) * scale;
+        }
+        if (i < to) { // scalar tail
+            a[i] = mean - half + (int) (mix(base + ((i >> 1) + 1L) * GOLDEN) >>> 40) * scale;
         }
     }
 

@@ -105,6 +105,8 @@ class ConvNeXtLoadingTest {
         // timm convnext_large has 197.77 M parameters with its 1000-class head (1536·1000 + 1000 + 2·1536)
         long head = 1536L * 1000 + 1000 + 2 * 1536;
         assertThat(l.parameters() + head).isEqualTo(197_767_336L);
+        // timm convnext_xxlarge: 846.47 M with its head
+        assertThat(x.parameters() + 3072L * 1000 + 1000 + 2 * 3072).isEqualTo(846_471_016L);
         long listed = ConvNeXt.parameters(l, ConvNeXtKeys.TIMM, "").stream().mapToLong(ParamSpec::numel).sum();
         assertThat(listed).isEqualTo(l.parameters());
         assertThatThrownBy(() -> ConvNeXtConfig.preset("convnext-huge")).hasMessageContaining("convnext-large");

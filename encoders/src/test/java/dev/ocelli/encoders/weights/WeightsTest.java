@@ -129,8 +129,8 @@ class WeightsTest {
     @Test
     void syntheticWeightsAreDeterministicAndScaled() {
         List<ParamSpec> ps = List.of(
-                new ParamSpec("a.weight", new long[] {300, 1000}, ParamSpec.Init.WEIGHT),
-                new ParamSpec("a.bias", new long[] {300}, ParamSpec.Init.constant(0.5f)),
+                new ParamSpec("a.weight", new long[] {100, 1000}, ParamSpec.Init.WEIGHT),
+                new ParamSpec("a.bias", new long[] {100}, ParamSpec.Init.constant(0.5f)),
                 new ParamSpec("n.weight", new long[] {1000}, ParamSpec.Init.NORM_WEIGHT));
         SyntheticWeights w1 = SyntheticWeights.generate(ps, 7);
         SyntheticWeights w2 = SyntheticWeights.generate(List.of(ps.get(2), ps.get(0), ps.get(1)), 7);
@@ -149,6 +149,19 @@ class WeightsTest {
         assertThat(max).isLessThanOrEqualTo(0.02 * Math.sqrt(3) + 1e-6);
         assertThat(w1.tensor("a.bias").toFloatArray()).containsOnly(0.5f);
         assertThat(w1.isSynthetic()).isTrue();
+    }
+
+    @Test
+    void syntheticValuesDoNotDependOnChunkBoundaries() {
+        float[] whole = new float[1001];
+        SyntheticWeights.fill(whole, 0, whole.length, 12345L, ParamSpec.Init.WEIGHT);
+        float[] pieces = new float[1001];
+        int[] cuts = {0, 1, 2, 7, 500, 501, 1000, 1001};
+        for (int i = 0; i + 1 < cuts.length; i++) {
+            SyntheticWeights.fill(pieces, cuts[i], cuts[i + 1], 12345L, ParamSpec.Init.WEIGHT);
+        }
+        assertThat(pieces).containsExactly(whole);
+        assertThat(whole[0]).isNotEqualTo(whole[1]);
     }
 
     @Test

@@ -31,60 +31,63 @@ package dev.ocelli.kernels.act;
 public final class ScalarMath {
     private ScalarMath() {}
 
+    // The constants are public because vector kernels in other packages (softmax) write exp out
+    // inline with exactly these values.
+
     // ---- exp ----
-    static final float EXP_LO = -104f; // exp(-104) < 2^-150: rounds to 0
-    static final float EXP_HI = 89f; // exp(89) > Float.MAX_VALUE
-    static final float LOG2E = 1.44269504f;
-    static final float LN2_HI = 0.693145751953125f; // 12 significant bits: k*LN2_HI exact for |k| < 2^12
-    static final float LN2_LO = 1.42860677e-6f; // ln2 - LN2_HI
+    public static final float EXP_LO = -104f; // exp(-104) < 2^-150: rounds to 0
+    public static final float EXP_HI = 89f; // exp(89) > Float.MAX_VALUE
+    public static final float LOG2E = 1.44269504f;
+    public static final float LN2_HI = 0.693145751953125f; // 12 significant bits: k*LN2_HI exact for |k| < 2^12
+    public static final float LN2_LO = 1.42860677e-6f; // ln2 - LN2_HI
     /** 1.5·2^23: adding it rounds a float of magnitude below 2^22 to an integer in the low mantissa bits. */
-    static final float ROUND_MAGIC = 12582912f;
-    static final int ROUND_MAGIC_BITS = Float.floatToRawIntBits(ROUND_MAGIC);
-    static final float E5 = 1.974485494e-04f;
-    static final float E4 = 1.393546700e-03f;
-    static final float E3 = 8.333565667e-03f;
-    static final float E2 = 4.166645929e-02f;
-    static final float E1 = 1.666666567e-01f;
-    static final float E0 = 5.000000000e-01f;
+    public static final float ROUND_MAGIC = 12582912f;
+    public static final int ROUND_MAGIC_BITS = Float.floatToRawIntBits(ROUND_MAGIC);
+    public static final float E5 = 1.974485494e-04f;
+    public static final float E4 = 1.393546700e-03f;
+    public static final float E3 = 8.333565667e-03f;
+    public static final float E2 = 4.166645929e-02f;
+    public static final float E1 = 1.666666567e-01f;
+    public static final float E0 = 5.000000000e-01f;
 
     // ---- erf on |x| < 1: erf(x) = x + x*P(x^2) ----
-    static final float R7 = -2.156915116e-06f;
-    static final float R6 = 8.619014261e-05f;
-    static final float R5 = -8.117152611e-04f;
-    static final float R4 = 5.195774138e-03f;
-    static final float R3 = -2.685649134e-02f;
-    static final float R2 = 1.128363162e-01f;
-    static final float R1 = -3.761262894e-01f;
-    static final float R0 = 1.283791661e-01f;
+    public static final float R7 = -2.156915116e-06f;
+    public static final float R6 = 8.619014261e-05f;
+    public static final float R5 = -8.117152611e-04f;
+    public static final float R4 = 5.195774138e-03f;
+    public static final float R3 = -2.685649134e-02f;
+    public static final float R2 = 1.128363162e-01f;
+    public static final float R1 = -3.761262894e-01f;
+    public static final float R0 = 1.283791661e-01f;
 
     // ---- erfc(z) = u*exp(-z^2 + G(u)), u = 2/(2+z), z in [0.5, 10.5] ----
-    static final float G9 = 2.530845404e-01f;
-    static final float G8 = -1.190644860e+00f;
-    static final float G7 = 2.193992138e+00f;
-    static final float G6 = -1.888282299e+00f;
-    static final float G5 = 7.698236704e-01f;
-    static final float G4 = -3.876588345e-01f;
-    static final float G3 = 1.484049261e-01f;
-    static final float G2 = 3.661592603e-01f;
-    static final float G1 = 1.000685811e+00f;
-    static final float G0 = -1.265535235e+00f;
+    public static final float G9 = 2.530845404e-01f;
+    public static final float G8 = -1.190644860e+00f;
+    public static final float G7 = 2.193992138e+00f;
+    public static final float G6 = -1.888282299e+00f;
+    public static final float G5 = 7.698236704e-01f;
+    public static final float G4 = -3.876588345e-01f;
+    public static final float G3 = 1.484049261e-01f;
+    public static final float G2 = 3.661592603e-01f;
+    public static final float G1 = 1.000685811e+00f;
+    public static final float G0 = -1.265535235e+00f;
     /** erfc(10.5) ≈ 1e-49, far below the smallest denormal. */
-    static final float ERFC_ZERO = 10.5f;
+    public static final float ERFC_ZERO = 10.5f;
 
     // ---- tanh on |x| < 0.625: x + x^3*P(x^2) ----
-    static final float TANH_SMALL = 0.625f;
-    static final float T5 = 2.153366571e-03f;
-    static final float T4 = -8.190561086e-03f;
-    static final float T3 = 2.170703374e-02f;
-    static final float T2 = -5.394819006e-02f;
-    static final float T1 = 1.333322078e-01f;
-    static final float T0 = -3.333333135e-01f;
+    public static final float TANH_SMALL = 0.625f;
+    public static final float T5 = 2.153366571e-03f;
+    public static final float T4 = -8.190561086e-03f;
+    public static final float T3 = 2.170703374e-02f;
+    public static final float T2 = -5.394819006e-02f;
+    public static final float T1 = 1.333322078e-01f;
+    public static final float T0 = -3.333333135e-01f;
 
-    static final float INV_SQRT2 = 0.70710677f;
+    public static final float INV_SQRT2 = 0.70710677f;
     /** √(2/π), PyTorch's kBeta = M_SQRT2 * M_2_SQRTPI * 0.5. */
-    static final float GELU_TANH_BETA = 0.7978845608f;
-    static final float GELU_TANH_KAPPA = 0.044715f;
-    static final float QUICK_GELU_ALPHA = 1.702f;
+    public static final float GELU_TANH_BETA = 0.7978845608f;
+    public static final float GELU_TANH_KAPPA = 0.044715f;
+    public static final float QUICK_GELU_ALPHA = 1.702f;
 
     /** e^x, max error 1 ulp (see docs/kernels/elementwise.md for the measured figure). */
     public static float exp(float x) {

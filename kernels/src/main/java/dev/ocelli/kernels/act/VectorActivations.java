@@ -1,21 +1,24 @@
 package dev.ocelli.kernels.act;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vector API activations: the loop over {@code n} in vector steps, one masked step for the tail.
  *
- * <p><b>Species structure.</b> The Vector API only compiles to SIMD instructions when the species
- * is a constant where the vector operations are inlined. The loop lives in one generic method
- * taking the species; three tiny final subclasses ({@link #S128}, {@link #S256}, {@link #S512}) pass
- * their own {@code static final} species to it, and {@link #preferred()} returns the one matching
- * {@code FloatVector.SPECIES_PREFERRED}. A production JVM only ever calls the preferred one, so
- * the generic method is inlined with a constant species (measured: same speed as a hand-written
- * loop over SPECIES_512). The tests call all three widths in one JVM for correctness; there the JIT
- * sees several species at one call site and the code runs ~50× slower, which is harmless for
- * tests but means: do not mix widths in one JVM when timing (JMH forks one JVM per benchmark).
+ * <p><b>Species structure.</b> The Vector API only compiles to SIMD instructions where the species
+ * is a constant. The loops therefore live in generated per-width classes
+ * ({@code ActivationKernels128/256/512}, expanded from
+ * {@code kernels/src/main/templates/ActivationKernels.java.in} by {@code widths.py}), each with its
+ * own {@code static final} species; the three tiny subclasses here ({@link #S128}, {@link #S256},
+ * {@link #S512}) just call their width's kernels, and {@link #preferred()} returns the one matching
+ * {@code FloatVector.SPECIES_PREFERRED}. Tests run all three in one JVM.
+ *
+ * <p>Why not one generic method taking the species: it works only while the JIT happens to inline
+ * it into a caller with a constant species, or to type-profile every vector call site. Measured
+ * here: LayerNorm [577,1024] ran 0.71 ms that way, then fell to boxed vectors (4.1 ms,
+ * 7 MB allocated per call) after a few thousand calls; with a per-width static final species it
+ * runs 0.11 ms and allocates nothing. Large helpers have the same problem (see the GELU loop in
+ * the template), so the hot math is written inside the loops.
  */
 public abstract sealed class VectorActivations implements Activations {
 
@@ -40,53 +43,6 @@ public abstract sealed class VectorActivations implements Activations {
 
     private VectorActivations() {}
 
-    static void apply(VectorSpecies<Float> s, Activation f, float[] out, int outOff, float[] in, int inOff, int n) {
-        Activations.checkRange("activation input", in, inOff, n);
-        Activations.checkRange("activation output", out, outOff, n);
-        int step = s.length();
-        int bound = s.loopBound(n);
-        int i = 0;
-        // one loop per activation, so the switch is taken once per call, not once per vector
-        switch (f) {
-            case GELU -> {
-                for (; i < bound; i += step) {
-                    VectorMath.gelu(FloatVector.fromArray(s, in, inOff + i)).intoArray(out, outOff + i);
-                }
-            }
-            case GELU_TANH -> {
-                for (; i < bound; i += step) {
-                    VectorMath.geluTanh(FloatVector.fromArray(s, in, inOff + i)).intoArray(out, outOff + i);
-                }
-            }
-            case QUICK_GELU -> {
-                for (; i < bound; i += step) {
-                    VectorMath.quickGelu(FloatVector.fromArray(s, in, inOff + i)).intoArray(out, outOff + i);
-                }
-            }
-            case SILU -> {
-                for (; i < bound; i += step) {
-                    VectorMath.silu(FloatVector.fromArray(s, in, inOff + i)).intoArray(out, outOff + i);
-                }
-            }
-            case SIGMOID -> {
-                for (; i < bound; i += step) {
-                    VectorMath.sigmoid(FloatVector.fromArray(s, in, inOff + i)).intoArray(out, outOff + i);
-                }
-            }
-            case TANH -> {
-                for (; i < bound; i += step) {
-                    VectorMath.tanh(FloatVector.fromArray(s, in, inOff + i)).intoArray(out, outOff + i);
-                }
-            }
-        }
-        // vector tail: masked-off lanes load 0 and are not stored
-        if (i < n) {
-            VectorMask<Float> m = s.indexInRange(i, n);
-            FloatVector v = FloatVector.fromArray(s, in, inOff + i, m);
-            one(f, v).intoArray(out, outOff + i, m);
-        }
-    }
-
     /** One vector through activation f. */
     public static FloatVector one(Activation f, FloatVector v) {
         return switch (f) {
@@ -100,11 +56,9 @@ public abstract sealed class VectorActivations implements Activations {
     }
 
     private static final class W128 extends VectorActivations {
-        private static final VectorSpecies<Float> S = FloatVector.SPECIES_128;
-
         @Override
         public void apply(Activation f, float[] out, int outOff, float[] in, int inOff, int n) {
-            apply(S, f, out, outOff, in, inOff, n);
+            ActivationKernels128.apply(f, out, outOff, in, inOff, n);
         }
 
         @Override
@@ -114,11 +68,9 @@ public abstract sealed class VectorActivations implements Activations {
     }
 
     private static final class W256 extends VectorActivations {
-        private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
-
         @Override
         public void apply(Activation f, float[] out, int outOff, float[] in, int inOff, int n) {
-            apply(S, f, out, outOff, in, inOff, n);
+            ActivationKernels256.apply(f, out, outOff, in, inOff, n);
         }
 
         @Override
@@ -128,11 +80,9 @@ public abstract sealed class VectorActivations implements Activations {
     }
 
     private static final class W512 extends VectorActivations {
-        private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
-
         @Override
         public void apply(Activation f, float[] out, int outOff, float[] in, int inOff, int n) {
-            apply(S, f, out, outOff, in, inOff, n);
+            ActivationKernels512.apply(f, out, outOff, in, inOff, n);
         }
 
         @Override

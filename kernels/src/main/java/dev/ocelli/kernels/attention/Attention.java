@@ -16,12 +16,18 @@ package dev.ocelli.kernels.attention;
 public interface Attention {
 
     /**
-     * Computes {@code out} (arguments: output first, then inputs, then sizes).
+     * Computes {@code out} (arguments: output first, then inputs, then sizes). {@code out} must
+     * not overlap k, v or the bias.
      *
      * @param bias  null, a {@link AttentionBias.Dense} bias/mask, or SAM's {@link AttentionBias.DecomposedRelPos}
      * @param scale multiplies q·k; {@link #defaultScale(int)} is PyTorch's default 1/sqrt(d)
      */
     void forward(HeadView out, HeadView q, HeadView k, HeadView v, AttentionBias bias, float scale, AttentionDims dims);
+
+    /** {@link #forward} with PyTorch's default scale 1/sqrt(d). */
+    default void forward(HeadView out, HeadView q, HeadView k, HeadView v, AttentionBias bias, AttentionDims dims) {
+        forward(out, q, k, v, bias, defaultScale(dims.headDim()), dims);
+    }
 
     /** PyTorch's default scale, 1/sqrt(d). */
     static float defaultScale(int headDim) {

@@ -25,15 +25,22 @@ import jdk.incubator.vector.FloatVector;
  * Queries are the vector lanes (Br = 2 vectors), so the softmax needs no horizontal reductions and
  * k, v are read straight from their strided rows; see {@link FlashTiles} for the register blocks.
  *
+ * <p>Row path: when a block would be at most a quarter full (Nq·4 ≤ Br, e.g. Mini-Gemini's
+ * per-token cross-attention with Nq = 1, or the last block of 577 = 18·32 + 1 rows), those rows
+ * run one at a time with the same online softmax, keys in the lanes for q·k and the head dim in
+ * the lanes for P·V ({@link FlashTiles#rowScores}), instead of filling 32 lanes with padding.
+ *
  * <p>Differences from PyTorch: scores underflowing 2^-126.5 relative to the row max count as 0
  * (PyTorch keeps the denormal; the effect is below 1e-38 of the row's sum). A fully masked row
  * (all -inf) gives NaN like PyTorch's math path.
  *
  * <p>Threads: the B·H·⌈Nq/Br⌉ work items run on the engine-wide {@link WorkerPool} with at most
  * {@link #threads()} threads. Each output row is computed by one thread in a fixed order, so
- * results are bitwise identical for any thread count. Scratch tiles live in a per-thread
- * {@code ThreadLocal}, grown to the largest call and then reused, so steady-state calls allocate
- * only one small job object (plus the pool's own). Instances are immutable and thread-safe.
+ * results are bitwise identical for any thread count, and whether or not C2 has compiled the
+ * kernels yet (no {@code reduceLanes(ADD)}, whose lane order is unspecified, anywhere). Scratch
+ * tiles live in a per-thread {@code ThreadLocal}, grown to the largest call and then reused, so
+ * steady-state calls allocate only one small job object (plus the pool's own). Instances are
+ * immutable and thread-safe.
  */
 public final class FlashAttention implements Attention {
 
@@ -115,7 +122,7 @@ public final class FlashAttention implements Attention {
         float[] qT = new float[0], oT = new float[0], sT = new float[0];
         float[] m = new float[0], l = new float[0], alpha = new float[0];
         float[] relHT = new float[0], relWT = new float[0];
-        float[] qRow = new float[0], oRow = new float[0], sRow = new float[0];
+        float[] qRow = new float[0], oRow = new float[0], sRow = new float[0], red = new float[0];
 
         void ensure(int br, int d, int kh, int kw) {
             if (qT.length < d * br) {
@@ -144,6 +151,9 @@ public final class FlashAttention implements Attention {
             int n = (KEY_TILE + lanes - 1) / lanes * lanes;
             if (sRow.length < n) {
                 sRow = new float[n];
+            }
+            if (red.length < 4 * lanes) {
+                red = new float[4 * lanes];
             }
         }
     }
@@ -178,6 +188,13 @@ public final class FlashAttention implements Attention {
             int b = bh / s.heads(), h = bh % s.heads();
             int r0 = (item % qBlocks) * br;
             int rows = Math.min(br, s.nq() - r0);
+            if (rows * 4 <= br) {
+                // a short last block (577 = 18·32 + 1): its few rows go down the row path
+                for (int r = 0; r < rows; r++) {
+                    row(out, q, k, v, bias, qScale, s, b, h, r0 + r);
+                }
+                return;
+            }
             int d = s.headDim(), nk = s.nk();
             float[] qT = sc.qT, oT = sc.oT, sT = sc.sT;
 
@@ -245,57 +262,62 @@ public final class FlashAttention implements Attention {
 
         @Override
         public void accept(int item) {
-            int lanes = tiles.lanes();
-            Scratch sc = SCRATCH.get();
-            sc.ensureRow(s.headDim(), lanes);
-            int nq = s.nq(), nk = s.nk(), d = s.headDim();
-            int bh = item / nq, i = item % nq;
-            int b = bh / s.heads(), h = bh % s.heads();
-            float[] qRow = sc.qRow, oRow = sc.oRow, sRow = sc.sRow;
-            int qi = q.base(b, h, i);
-            for (int c = 0; c < d; c++) {
-                qRow[c] = qScale * q.data()[qi + c];
-                oRow[c] = 0f;
-            }
-            float m = Float.NEGATIVE_INFINITY, l = 0f;
-            int kBase = k.base(b, h, 0), vBase = v.base(b, h, 0);
-            for (int j0 = 0; j0 < nk; j0 += KEY_TILE) {
-                int bc = Math.min(KEY_TILE, nk - j0);
-                tiles.rowScores(sRow, qRow, k.data(), kBase + j0 * k.rowStride(), k.rowStride(), bc, d);
-                switch (bias) {
-                    case null -> { }
-                    case AttentionBias.Dense dn -> {
-                        float[] bd = dn.view().data();
-                        int bi = dn.view().base(b, h, i) + j0;
-                        for (int j = 0; j < bc; j++) {
-                            sRow[j] += LOG2E * bd[bi + j];
-                        }
-                    }
-                    case AttentionBias.DecomposedRelPos rel -> {
-                        float[] rh = rel.relH().data(), rw = rel.relW().data();
-                        int hi = rel.relH().base(b, h, i), wi = rel.relW().base(b, h, i), kw = rel.kw();
-                        for (int j = 0; j < bc; j++) {
-                            int key = j0 + j;
-                            sRow[j] += LOG2E * rh[hi + key / kw] + LOG2E * rw[wi + key % kw];
-                        }
+            int bh = item / s.nq();
+            row(out, q, k, v, bias, qScale, s, bh / s.heads(), bh % s.heads(), item % s.nq());
+        }
+    }
+
+    /** Query row i of (b, h) on the row path. */
+    private void row(HeadView out, HeadView q, HeadView k, HeadView v, AttentionBias bias, float qScale, AttentionDims s,
+                     int b, int h, int i) {
+        int lanes = tiles.lanes();
+        Scratch sc = SCRATCH.get();
+        sc.ensureRow(s.headDim(), lanes);
+        int nk = s.nk(), d = s.headDim();
+        float[] qRow = sc.qRow, oRow = sc.oRow, sRow = sc.sRow;
+        int qi = q.base(b, h, i);
+        for (int c = 0; c < d; c++) {
+            qRow[c] = qScale * q.data()[qi + c];
+            oRow[c] = 0f;
+        }
+        float m = Float.NEGATIVE_INFINITY, l = 0f;
+        int kBase = k.base(b, h, 0), vBase = v.base(b, h, 0);
+        for (int j0 = 0; j0 < nk; j0 += KEY_TILE) {
+            int bc = Math.min(KEY_TILE, nk - j0);
+            tiles.rowScores(sRow, qRow, k.data(), kBase + j0 * k.rowStride(), k.rowStride(), bc, d, sc.red);
+            switch (bias) {
+                case null -> { }
+                case AttentionBias.Dense dn -> {
+                    float[] bd = dn.view().data();
+                    int bi = dn.view().base(b, h, i) + j0;
+                    for (int j = 0; j < bc; j++) {
+                        sRow[j] += LOG2E * bd[bi + j];
                     }
                 }
-                // pad to whole vectors with -inf: no effect on the max, 2^-inf = 0 adds nothing
-                int n = (bc + lanes - 1) / lanes * lanes;
-                java.util.Arrays.fill(sRow, bc, n, Float.NEGATIVE_INFINITY);
-                float tileMax = tiles.rowMax(sRow, n);
-                float mNew = tileMax > m ? tileMax : m;
-                float mUse = mNew == Float.NEGATIVE_INFINITY ? 0f : mNew;   // see FlashTiles.softmax
-                float alpha = (float) Math.pow(2.0, (double) m - mUse);
-                l = l * alpha + tiles.rowExp2(sRow, n, mUse);
-                m = mNew;
-                tiles.rowAccumulate(oRow, alpha, sRow, v.data(), vBase + j0 * v.rowStride(), v.rowStride(), bc, d);
+                case AttentionBias.DecomposedRelPos rel -> {
+                    float[] rh = rel.relH().data(), rw = rel.relW().data();
+                    int hi = rel.relH().base(b, h, i), wi = rel.relW().base(b, h, i), kw = rel.kw();
+                    for (int j = 0; j < bc; j++) {
+                        int key = j0 + j;
+                        sRow[j] += LOG2E * rh[hi + key / kw] + LOG2E * rw[wi + key % kw];
+                    }
+                }
             }
-            float inv = 1f / l;   // l = 0: fully masked row, NaN as in PyTorch
-            int oi = out.base(b, h, i);
-            for (int c = 0; c < d; c++) {
-                out.data()[oi + c] = oRow[c] * inv;
-            }
+            // pad to whole vectors with -inf: no effect on the max, 2^-inf = 0 adds nothing
+            int n = (bc + lanes - 1) / lanes * lanes;
+            java.util.Arrays.fill(sRow, bc, n, Float.NEGATIVE_INFINITY);
+            float tileMax = tiles.rowMax(sRow, n);
+            float mNew = tileMax > m ? tileMax : m;
+            float mUse = mNew == Float.NEGATIVE_INFINITY ? 0f : mNew;   // see FlashTiles.softmax
+            float alpha = (float) StrictMath.pow(2.0, (double) m - mUse);   // StrictMath: same bits interpreted or compiled
+            l = l * alpha + tiles.rowExp2(sRow, n, mUse, sc.red);
+            m = mNew;
+            tiles.rowAccumulate(oRow, alpha, sRow, v.data(), vBase + j0 * v.rowStride(), v.rowStride(), bc, d);
+        }
+        float inv = 1f / l;   // l = 0: fully masked row, NaN as in PyTorch
+        int oi = out.base(b, h, i);
+        for (int c = 0; c < d; c++) {
+            out.data()[oi + c] = oRow[c] * inv;
         }
     }
 

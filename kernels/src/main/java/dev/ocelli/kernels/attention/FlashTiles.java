@@ -55,14 +55,19 @@ abstract sealed class FlashTiles permits FlashTiles128, FlashTiles256, FlashTile
     /** Lanes per vector. */
     abstract int lanes();
 
-    /** s[j] = Σ_c qRow[c]·k[kBase + j·kStride + c] for j < bc (vector over c, then reduceLanes). */
-    abstract void rowScores(float[] s, float[] qRow, float[] k, int kBase, int kStride, int bc, int d);
+    /**
+     * s[j] = Σ_c qRow[c]·k[kBase + j·kStride + c] for j < bc: vector partial sums over c, then the
+     * lanes added in a fixed order through {@code red} [4·lanes]. Not {@code reduceLanes(ADD)}: its
+     * order differs between C2's intrinsic and the interpreter's fallback, so a row computed
+     * before and after compilation (or on two threads at different stages) would differ in bits.
+     */
+    abstract void rowScores(float[] s, float[] qRow, float[] k, int kBase, int kStride, int bc, int d, float[] red);
 
     /** max of s[0..n), n a multiple of {@link #lanes()}; padding lanes hold -inf. */
     abstract float rowMax(float[] s, int n);
 
-    /** s[j] = 2^(s[j] − m) for j < n (n a multiple of lanes), returns Σ s[j]. */
-    abstract float rowExp2(float[] s, int n, float m);
+    /** s[j] = 2^(s[j] − m) for j < n (n a multiple of lanes), returns Σ s[j] (fixed order via red). */
+    abstract float rowExp2(float[] s, int n, float m, float[] red);
 
     /** o[c] = alpha·o[c] + Σ_j s[j]·v[vBase + j·vStride + c] for c < d. */
     abstract void rowAccumulate(float[] o, float alpha, float[] s, float[] v, int vBase, int vStride, int bc, int d);

@@ -162,7 +162,7 @@ final class FlashTiles512 extends FlashTiles {
 
     // 4 keys share each load of q; d tail (d not a multiple of L) in scalar.
     @Override
-    void rowScores(float[] s, float[] qRow, float[] k, int kBase, int kStride, int bc, int d) {
+    void rowScores(float[] s, float[] qRow, float[] k, int kBase, int kStride, int bc, int d, float[] red) {
         int dv = d - d % L;
         int j = 0;
         for (; j + 4 <= bc; j += 4) {
@@ -175,8 +175,17 @@ final class FlashTiles512 extends FlashTiles {
                 a2 = x.fma(FloatVector.fromArray(S, k, k2 + c), a2);
                 a3 = x.fma(FloatVector.fromArray(S, k, k3 + c), a3);
             }
-            float s0 = a0.reduceLanes(VectorOperators.ADD), s1 = a1.reduceLanes(VectorOperators.ADD);
-            float s2 = a2.reduceLanes(VectorOperators.ADD), s3 = a3.reduceLanes(VectorOperators.ADD);
+            a0.intoArray(red, 0);
+            a1.intoArray(red, L);
+            a2.intoArray(red, 2 * L);
+            a3.intoArray(red, 3 * L);
+            float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
+            for (int x = 0; x < L; x++) {
+                s0 += red[x];
+                s1 += red[L + x];
+                s2 += red[2 * L + x];
+                s3 += red[3 * L + x];
+            }
             for (int c = dv; c < d; c++) {
                 s0 += qRow[c] * k[k0 + c];
                 s1 += qRow[c] * k[k1 + c];
@@ -194,7 +203,11 @@ final class FlashTiles512 extends FlashTiles {
             for (int c = 0; c < dv; c += L) {
                 a0 = FloatVector.fromArray(S, qRow, c).fma(FloatVector.fromArray(S, k, k0 + c), a0);
             }
-            float s0 = a0.reduceLanes(VectorOperators.ADD);
+            a0.intoArray(red, 0);
+            float s0 = 0f;
+            for (int x = 0; x < L; x++) {
+                s0 += red[x];
+            }
             for (int c = dv; c < d; c++) {
                 s0 += qRow[c] * k[k0 + c];
             }
@@ -213,14 +226,19 @@ final class FlashTiles512 extends FlashTiles {
     }
 
     @Override
-    float rowExp2(float[] s, int n, float m) {
+    float rowExp2(float[] s, int n, float m, float[] red) {
         FloatVector sum = FloatVector.zero(S);
         for (int j = 0; j < n; j += L) {
             FloatVector p = exp2(FloatVector.fromArray(S, s, j).sub(m));
             p.intoArray(s, j);
             sum = sum.add(p);
         }
-        return sum.reduceLanes(VectorOperators.ADD);
+        sum.intoArray(red, 0);
+        float total = 0f;
+        for (int x = 0; x < L; x++) {
+            total += red[x];
+        }
+        return total;
     }
 
     // 4 output vectors (4·L columns) per pass over the keys; d tail in scalar.

@@ -21,6 +21,10 @@ public final class ScalarAttention implements Attention {
     public void forward(HeadView out, HeadView q, HeadView k, HeadView v, AttentionBias bias, float scale, AttentionDims s) {
         Attention.check(out, q, k, v, bias, s);
         int nq = s.nq(), nk = s.nk(), d = s.headDim();
+        if ((long) nq * nk > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("ScalarAttention materialises scores [Nq, Nk] and " + s
+                    + " needs " + (long) nq * nk + " floats, more than a Java array holds; use FlashAttention");
+        }
         // S is [Nq, Nk]
         float[] scores = new float[nq * nk];
         for (int b = 0; b < s.batch(); b++) {

@@ -30,7 +30,7 @@ public final class GemmBench {
     public record Config(int m, int n, int k, int threads, String backend, boolean transB,
                          int warmupMillis, int reps, boolean probePeak) {
         public Config(int m, int n, int k) {
-            this(m, n, k, 0, "auto", false, 1000, 9, true);
+            this(m, n, k, 0, "auto", false, 3000, 9, true);
         }
 
         public Config threads(int t) { return new Config(m, n, k, t, backend, transB, warmupMillis, reps, probePeak); }
@@ -41,15 +41,22 @@ public final class GemmBench {
         public Config probePeak(boolean p) { return new Config(m, n, k, threads, backend, transB, warmupMillis, reps, p); }
     }
 
-    /** One measurement. {@code peakGflops} and {@code peakFraction} are NaN when the probe was skipped. */
+    /**
+     * One measurement. {@code peakGflops} and {@code peakFraction} are NaN when the probe was
+     * skipped. {@code callerCpuMs}: median CPU time of the calling thread per call; with one
+     * thread it shows the kernel's speed even when other processes share the cores.
+     */
     public record Result(int m, int n, int k, String backend, String detail, int threads, boolean transB,
-                         double medianMs, double minMs, int reps, double gflops, double peakGflops, double peakFraction) {
+                         double medianMs, double minMs, int reps, double gflops, double peakGflops, double peakFraction,
+                         double callerCpuMs) {
 
         public String toText() {
             return String.format(Locale.ROOT, "gemm %dx%dx%d%s backend=%s threads=%d: median %.3f ms (min %.3f, %d reps)"
                             + " %.1f GFLOP/s%s", m, n, k, transB ? " (B transposed)" : "", backend, threads, medianMs, minMs, reps,
                     gflops, Double.isNaN(peakGflops) ? "" : String.format(Locale.ROOT,
-                            ", FMA peak %.1f GFLOP/s, %.1f%% of peak", peakGflops, 100 * peakFraction));
+                            ", FMA peak %.1f GFLOP/s, %.1f%% of peak", peakGflops, 100 * peakFraction))
+                    + (threads == 1 ? String.format(Locale.ROOT, " [caller CPU time %.3f ms = %.1f GFLOP/s per busy core]",
+                    callerCpuMs, 2.0 * m * n * k / (callerCpuMs * 1e6)) : "");
         }
 
         /** One JSON object: gflops, peak_gflops, peak_fraction, backend, threads, m, n, k, ms, … */
@@ -77,7 +84,8 @@ public final class GemmBench {
         for (int i = 0; i < b.length; i++) b[i] = (float) rnd.nextDouble(-1, 1);
         Operand oa = Operand.rowMajor(a, 0, k);
         Operand ob = cfg.transB() ? Operand.rowMajor(b, 0, k).t() : Operand.rowMajor(b, 0, n);
-        // warm-up: at least 3 calls and warmupMillis, so C2 has compiled the kernel
+        // warm-up: at least 3 calls and warmupMillis; C2 needs a few seconds for the microkernel
+        // (C1 cannot compile its 24 live vectors, so until C2 is done it runs interpreted)
         long end = System.nanoTime() + cfg.warmupMillis() * 1_000_000L;
         int calls = 0;
         while (calls < 3 || System.nanoTime() < end) {
@@ -85,20 +93,26 @@ public final class GemmBench {
             calls++;
         }
         double[] ms = new double[Math.max(1, cfg.reps())];
+        double[] cpu = new double[ms.length];
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
         for (int r = 0; r < ms.length; r++) {
             long s = System.nanoTime();
+            long cs = mx.getCurrentThreadCpuTime();
             gemm.gemm(c, 0, n, oa, ob, m, n, k);
+            cpu[r] = (mx.getCurrentThreadCpuTime() - cs) / 1e6;
             ms[r] = (System.nanoTime() - s) / 1e6;
         }
         Arrays.sort(ms);
+        Arrays.sort(cpu);
         double median = ms.length % 2 == 1 ? ms[ms.length / 2] : (ms[ms.length / 2 - 1] + ms[ms.length / 2]) / 2;
         double gflops = 2.0 * m * n * k / (median * 1e6);
         double peak = cfg.probePeak() ? FmaProbe.peakGflops(threads, 5, 200) : Double.NaN;
         String detail = gemm instanceof dev.ocelli.kernels.gemm.VectorGemm v ? v.describe() : gemm.name();
-        return new Result(m, n, k, gemm.name(), detail, threads, cfg.transB(), median, ms[0], ms.length, gflops, peak, gflops / peak);
+        return new Result(m, n, k, gemm.name(), detail, threads, cfg.transB(), median, ms[0], ms.length, gflops, peak, gflops / peak,
+                cpu[cpu.length / 2]);
     }
 
-    /** {@code --m M --n N --k K [--threads T] [--backend B] [--bt] [--reps R] [--no-peak] [--json]} */
+    /** {@code --m M --n N --k K [--threads T] [--backend B] [--bt] [--reps R] [--warmup-ms W] [--no-peak] [--json]} */
     public static void main(String[] args) {
         int m = 1024, n = 1024, k = 1024;
         Config cfg = new Config(m, n, k);
@@ -112,10 +126,11 @@ public final class GemmBench {
                 case "--backend" -> cfg = cfg.backend(args[++i]);
                 case "--bt" -> cfg = cfg.transB(true);
                 case "--reps" -> cfg = cfg.reps(Integer.parseInt(args[++i]));
+                case "--warmup-ms" -> cfg = cfg.warmupMillis(Integer.parseInt(args[++i]));
                 case "--no-peak" -> cfg = cfg.probePeak(false);
                 case "--json" -> json = true;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (--m --n --k --threads --backend --bt --reps --no-peak --json)");
+                        + " (--m --n --k --threads --backend --bt --reps --warmup-ms --no-peak --json)");
             }
         }
         Result r = run(cfg);

@@ -4,8 +4,12 @@ package dev.ocelli.kernels.conv;
 public final class Layouts {
     private Layouts() {}
 
-    /** Tile edge: 32×32 floats (4 KB) keeps both the read and the write side of a tile in L1. */
-    private static final int TILE = 32;
+    /**
+     * Tile edge: 16×16 floats, written row by row (contiguous stores, strided loads). Measured on
+     * [192, 192·192] (thread CPU time, loaded machine): 32×32 with contiguous loads 19 ms,
+     * 16×16 with contiguous stores 10 ms; arraycopy of the same bytes 2.2 ms.
+     */
+    private static final int TILE = 16;
 
     /** src [n, c, hw] → dst [n, hw, c]. */
     public static void nchwToNhwc(float[] dst, int dOff, float[] src, int sOff, int n, int c, int hw) {
@@ -27,10 +31,10 @@ public final class Layouts {
             int r1 = Math.min(r0 + TILE, rows);
             for (int c0 = 0; c0 < cols; c0 += TILE) {
                 int c1 = Math.min(c0 + TILE, cols);
-                for (int r = r0; r < r1; r++) {
-                    int s = sOff + r * cols;
-                    for (int col = c0; col < c1; col++) {
-                        dst[dOff + col * rows + r] = src[s + col];
+                for (int col = c0; col < c1; col++) {
+                    int d = dOff + col * rows;
+                    for (int r = r0; r < r1; r++) {
+                        dst[d + r] = src[sOff + r * cols + col];
                     }
                 }
             }

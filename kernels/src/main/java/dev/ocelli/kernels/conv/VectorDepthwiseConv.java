@@ -1,8 +1,6 @@
 package dev.ocelli.kernels.conv;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vector API depthwise conv2d in channels-last layout.
@@ -25,7 +23,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>The NCHW entry point transposes input and weights into per-thread scratch buffers, runs the
  * NHWC kernel and transposes back (no allocation in steady state).
- * Species structure as in {@link dev.ocelli.kernels.act.VectorActivations}.
+ * Species structure as in {@link dev.ocelli.kernels.act.VectorActivations}: the loops live in the
+ * generated per-width classes {@code DepthwiseKernels128/256/512} (template
+ * {@code kernels/src/main/templates/DepthwiseKernels.java.in}).
  */
 public abstract sealed class VectorDepthwiseConv implements DepthwiseConv {
 
@@ -78,116 +78,7 @@ public abstract sealed class VectorDepthwiseConv implements DepthwiseConv {
         return scratch[i];
     }
 
-    static void conv2dNhwc(VectorSpecies<Float> s, float[] out, int outOff, float[] in, int inOff, float[] wt,
-                           int wOff, float[] bias, int bOff, int n, int c, int h, int w, int kh, int kw, int sh,
-                           int sw, int ph, int pw, int dh, int dw, int rowStart, int rowEnd) {
-        int oh = DepthwiseConv.outSize("height", h, kh, sh, ph, dh);
-        int ow = DepthwiseConv.outSize("width", w, kw, sw, pw, dw);
-        DepthwiseConv.checkRange("depthwise input", in, inOff, (long) n * c * h * w);
-        DepthwiseConv.checkRange("depthwise weight", wt, wOff, (long) c * kh * kw);
-        DepthwiseConv.checkRange("depthwise output", out, outOff, (long) n * c * oh * ow);
-        if (bias != null) {
-            DepthwiseConv.checkRange("depthwise bias", bias, bOff, c);
-        }
-        // interior columns: ox*sw - pw >= 0 and ox*sw - pw + (kw-1)*dw <= w-1
-        int oxLo = Math.min(ow, Math.ceilDiv(pw, sw));
-        int oxHi = Math.max(oxLo, Math.min(ow, Math.floorDiv(w - 1 + pw - (kw - 1) * dw, sw) + 1));
-        int cFull = s.loopBound(c);
-        int r0 = Math.max(rowStart, 0), r1 = Math.min(rowEnd, oh);
-        for (int b = 0; b < n; b++) {
-            int img = inOff + b * h * w * c;
-            for (int oy = r0; oy < r1; oy++) {
-                // taps whose input row is inside the image
-                int base = oy * sh - ph;
-                int kyLo = base >= 0 ? 0 : Math.ceilDiv(-base, dh);
-                int kyHi = Math.min(kh, Math.floorDiv(h - 1 - base, dh) + 1);
-                int outRow = outOff + (b * oh + oy) * ow * c;
-                int ox = 0;
-                for (; ox < oxLo; ox++) {
-                    pixel(s, out, outRow + ox * c, in, img, wt, wOff, bias, bOff, c, w, kw, dw, base, dh,
-                            kyLo, kyHi, ox * sw - pw, 0);
-                }
-                for (; ox + RB <= oxHi; ox += RB) {
-                    block(s, out, outRow + ox * c, in, img, wt, wOff, bias, bOff, c, w, kw, dw, sw, base, dh,
-                            kyLo, kyHi, ox * sw - pw, cFull);
-                    if (cFull < c) {
-                        for (int r = 0; r < RB; r++) {
-                            pixel(s, out, outRow + (ox + r) * c, in, img, wt, wOff, bias, bOff, c, w, kw, dw, base, dh,
-                                    kyLo, kyHi, (ox + r) * sw - pw, cFull);
-                        }
-                    }
-                }
-                for (; ox < ow; ox++) {
-                    pixel(s, out, outRow + ox * c, in, img, wt, wOff, bias, bOff, c, w, kw, dw, base, dh,
-                            kyLo, kyHi, ox * sw - pw, 0);
-                }
-            }
-        }
-    }
-
-    /** RB interior output columns starting at input column ix0, channel vectors [0, cFull). */
-    private static void block(VectorSpecies<Float> s, float[] out, int o, float[] in, int img, float[] wt, int wOff,
-                              float[] bias, int bOff, int c, int w, int kw, int dw, int sw, int base, int dh,
-                              int kyLo, int kyHi, int ix0, int cFull) {
-        int step = s.length();
-        int colStride = sw * c;
-        for (int cv = 0; cv < cFull; cv += step) {
-            FloatVector b0 = bias == null ? FloatVector.zero(s) : FloatVector.fromArray(s, bias, bOff + cv);
-            FloatVector a0 = b0, a1 = b0, a2 = b0, a3 = b0, a4 = b0, a5 = b0, a6 = b0, a7 = b0;
-            for (int ky = kyLo; ky < kyHi; ky++) {
-                int row = img + (base + ky * dh) * w * c + cv;
-                int wrow = wOff + ky * kw * c + cv;
-                for (int kx = 0; kx < kw; kx++) {
-                    FloatVector wv = FloatVector.fromArray(s, wt, wrow + kx * c);
-                    int p = row + (ix0 + kx * dw) * c;
-                    a0 = FloatVector.fromArray(s, in, p).fma(wv, a0);
-                    a1 = FloatVector.fromArray(s, in, p + colStride).fma(wv, a1);
-                    a2 = FloatVector.fromArray(s, in, p + 2 * colStride).fma(wv, a2);
-                    a3 = FloatVector.fromArray(s, in, p + 3 * colStride).fma(wv, a3);
-                    a4 = FloatVector.fromArray(s, in, p + 4 * colStride).fma(wv, a4);
-                    a5 = FloatVector.fromArray(s, in, p + 5 * colStride).fma(wv, a5);
-                    a6 = FloatVector.fromArray(s, in, p + 6 * colStride).fma(wv, a6);
-                    a7 = FloatVector.fromArray(s, in, p + 7 * colStride).fma(wv, a7);
-                }
-            }
-            a0.intoArray(out, o + cv);
-            a1.intoArray(out, o + c + cv);
-            a2.intoArray(out, o + 2 * c + cv);
-            a3.intoArray(out, o + 3 * c + cv);
-            a4.intoArray(out, o + 4 * c + cv);
-            a5.intoArray(out, o + 5 * c + cv);
-            a6.intoArray(out, o + 6 * c + cv);
-            a7.intoArray(out, o + 7 * c + cv);
-        }
-    }
-
-    /** One output pixel, channels [cStart, c), with per-tap column bounds checks. */
-    private static void pixel(VectorSpecies<Float> s, float[] out, int o, float[] in, int img, float[] wt, int wOff,
-                              float[] bias, int bOff, int c, int w, int kw, int dw, int base, int dh,
-                              int kyLo, int kyHi, int ix0, int cStart) {
-        int step = s.length();
-        for (int cv = cStart; cv < c; cv += step) {
-            VectorMask<Float> m = s.indexInRange(cv, c);
-            FloatVector acc = bias == null ? FloatVector.zero(s) : FloatVector.fromArray(s, bias, bOff + cv, m);
-            for (int ky = kyLo; ky < kyHi; ky++) {
-                int row = img + (base + ky * dh) * w * c + cv;
-                int wrow = wOff + ky * kw * c + cv;
-                for (int kx = 0; kx < kw; kx++) {
-                    int ix = ix0 + kx * dw;
-                    if (ix < 0 || ix >= w) {
-                        continue;
-                    }
-                    FloatVector wv = FloatVector.fromArray(s, wt, wrow + kx * c, m);
-                    acc = FloatVector.fromArray(s, in, row + ix * c, m).fma(wv, acc);
-                }
-            }
-            acc.intoArray(out, o + cv, m);
-        }
-    }
-
     private static final class W128 extends VectorDepthwiseConv {
-        private static final VectorSpecies<Float> S = FloatVector.SPECIES_128;
-
         @Override
         public void conv2d(float[] out, int outOff, float[] in, int inOff, float[] weight, int wOff, float[] bias,
                            int bOff, int n, int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw,
@@ -199,7 +90,7 @@ public abstract sealed class VectorDepthwiseConv implements DepthwiseConv {
         public void conv2dNhwc(float[] out, int outOff, float[] in, int inOff, float[] weight, int wOff, float[] bias,
                                int bOff, int n, int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw,
                                int dh, int dw, int rowStart, int rowEnd) {
-            conv2dNhwc(S, out, outOff, in, inOff, weight, wOff, bias, bOff, n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw,
+            DepthwiseKernels128.conv2dNhwc(out, outOff, in, inOff, weight, wOff, bias, bOff, n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw,
                     rowStart, rowEnd);
         }
 
@@ -210,8 +101,6 @@ public abstract sealed class VectorDepthwiseConv implements DepthwiseConv {
     }
 
     private static final class W256 extends VectorDepthwiseConv {
-        private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
-
         @Override
         public void conv2d(float[] out, int outOff, float[] in, int inOff, float[] weight, int wOff, float[] bias,
                            int bOff, int n, int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw,
@@ -223,7 +112,7 @@ public abstract sealed class VectorDepthwiseConv implements DepthwiseConv {
         public void conv2dNhwc(float[] out, int outOff, float[] in, int inOff, float[] weight, int wOff, float[] bias,
                                int bOff, int n, int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw,
                                int dh, int dw, int rowStart, int rowEnd) {
-            conv2dNhwc(S, out, outOff, in, inOff, weight, wOff, bias, bOff, n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw,
+            DepthwiseKernels256.conv2dNhwc(out, outOff, in, inOff, weight, wOff, bias, bOff, n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw,
                     rowStart, rowEnd);
         }
 
@@ -234,8 +123,6 @@ public abstract sealed class VectorDepthwiseConv implements DepthwiseConv {
     }
 
     private static final class W512 extends VectorDepthwiseConv {
-        private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
-
         @Override
         public void conv2d(float[] out, int outOff, float[] in, int inOff, float[] weight, int wOff, float[] bias,
                            int bOff, int n, int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw,
@@ -247,7 +134,7 @@ public abstract sealed class VectorDepthwiseConv implements DepthwiseConv {
         public void conv2dNhwc(float[] out, int outOff, float[] in, int inOff, float[] weight, int wOff, float[] bias,
                                int bOff, int n, int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw,
                                int dh, int dw, int rowStart, int rowEnd) {
-            conv2dNhwc(S, out, outOff, in, inOff, weight, wOff, bias, bOff, n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw,
+            DepthwiseKernels512.conv2dNhwc(out, outOff, in, inOff, weight, wOff, bias, bOff, n, c, h, w, kh, kw, sh, sw, ph, pw, dh, dw,
                     rowStart, rowEnd);
         }
 

@@ -120,7 +120,7 @@ public final class Gemms {
     /** Keeps Vector API classes out of {@link Gemms}'s own linkage, so it loads without the incubator module. */
     private static final class VectorFactory {
         static Gemm create(int threads) {
-            return new VectorGemm(jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize(), threads);
+            return new VectorGemm(VectorGemm.preferredBits(), threads);
         }
 
         static String describe(Gemm g) {

@@ -13,9 +13,10 @@ import org.jblas.NativeBlas;
  * with ld = colStride. Other strides and segment operands are first copied into a contiguous
  * array. The epilogue runs afterwards over C.
  *
- * <p>Threads: jblas's bundled BLAS runs on the calling thread, so for T threads the output
- * columns are split into T slices on the engine pool (results do not depend on that split, as
- * each slice's sgemm sums over the whole K).
+ * <p>Threads: calls into jblas's bundled native BLAS are serialized on one lock. Concurrent
+ * {@code sgemm} calls from two Java threads gave wrong results in this project's tests (its
+ * bundled BLAS is not safe for concurrent callers), so this backend never splits work across the
+ * engine pool; the native library decides its own threading. {@code threads} is recorded only.
  */
 public final class JblasGemm implements Gemm {
 
@@ -40,14 +41,8 @@ public final class JblasGemm implements Gemm {
         }
         Blas ab = Blas.of(a, m, k);
         Blas bb = Blas.of(b, k, n);
-        int t = threads == 0 ? WorkerPool.shared().threads() : threads;
-        int parts = 2.0 * m * n * k < VectorGemm.PARALLEL_MIN_FLOPS ? 1 : Math.max(1, Math.min(t, n / 16));
-        WorkerPool.shared().run(parts, t, part -> {
-            int j0 = (int) ((long) n * part / parts), j1 = (int) ((long) n * (part + 1) / parts);
-            int nn = j1 - j0;
-            if (nn == 0) {
-                return;
-            }
+        synchronized (LOCK) {
+            int j0 = 0, j1 = n, nn = n;
             if (k == 0) {
                 for (int i = 0; i < m; i++) {
                     for (int j = j0; j < j1; j++) {
@@ -70,7 +65,14 @@ public final class JblasGemm implements Gemm {
                     }
                 }
             }
-        });
+        }
+    }
+
+    private static final Object LOCK = new Object();
+
+    /** Threads requested at construction (0 = engine default); informational, see the class comment. */
+    public int threads() {
+        return threads == 0 ? WorkerPool.shared().threads() : threads;
     }
 
     /**

@@ -21,6 +21,8 @@ abstract sealed class Microkernel permits Microkernel512, Microkernel256, Microk
 
     /**
      * Full tile. {@code add}: C += A·B (later K blocks, or the accumulate form), else C = A·B.
+     * With {@code add} the accumulators start from C and the FMAs add onto it, so every element is
+     * summed as ((C + a0·b0) + a1·b1) + … in K order: the same order for any tiling or thread count.
      * Packed panels are zero-padded to MR rows / NR columns, so there is no mask in the loop.
      */
     abstract void compute(int kc, MemorySegment ap, long aOff, MemorySegment bp, long bOff,

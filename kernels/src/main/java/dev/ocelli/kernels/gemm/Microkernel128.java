@@ -33,18 +33,49 @@ final class Microkernel128 extends Microkernel {
     @Override
     void compute(int kc, MemorySegment ap, long aOff, MemorySegment bp, long bOff,
                  float[] c, int cOff, int ldc, boolean add) {
-        FloatVector c0a = FloatVector.zero(S), c0b = FloatVector.zero(S);
-        FloatVector c1a = FloatVector.zero(S), c1b = FloatVector.zero(S);
-        FloatVector c2a = FloatVector.zero(S), c2b = FloatVector.zero(S);
-        FloatVector c3a = FloatVector.zero(S), c3b = FloatVector.zero(S);
-        FloatVector c4a = FloatVector.zero(S), c4b = FloatVector.zero(S);
-        FloatVector c5a = FloatVector.zero(S), c5b = FloatVector.zero(S);
-        FloatVector c6a = FloatVector.zero(S), c6b = FloatVector.zero(S);
-        FloatVector c7a = FloatVector.zero(S), c7b = FloatVector.zero(S);
-        FloatVector c8a = FloatVector.zero(S), c8b = FloatVector.zero(S);
-        FloatVector c9a = FloatVector.zero(S), c9b = FloatVector.zero(S);
-        FloatVector c10a = FloatVector.zero(S), c10b = FloatVector.zero(S);
-        FloatVector c11a = FloatVector.zero(S), c11b = FloatVector.zero(S);
+        // accumulators start from C (add) or zero, so the end is a plain store: loading C here
+        // lets its cache misses overlap the K loop instead of stalling after it
+        FloatVector c0a, c0b, c1a, c1b, c2a, c2b, c3a, c3b, c4a, c4b, c5a, c5b, c6a, c6b, c7a, c7b, c8a, c8b, c9a, c9b, c10a, c10b, c11a, c11b;
+        if (add) {
+            c0a = FloatVector.fromArray(S, c, cOff);
+            c0b = FloatVector.fromArray(S, c, cOff + 4);
+            c1a = FloatVector.fromArray(S, c, cOff + ldc);
+            c1b = FloatVector.fromArray(S, c, cOff + ldc + 4);
+            c2a = FloatVector.fromArray(S, c, cOff + 2 * ldc);
+            c2b = FloatVector.fromArray(S, c, cOff + 2 * ldc + 4);
+            c3a = FloatVector.fromArray(S, c, cOff + 3 * ldc);
+            c3b = FloatVector.fromArray(S, c, cOff + 3 * ldc + 4);
+            c4a = FloatVector.fromArray(S, c, cOff + 4 * ldc);
+            c4b = FloatVector.fromArray(S, c, cOff + 4 * ldc + 4);
+            c5a = FloatVector.fromArray(S, c, cOff + 5 * ldc);
+            c5b = FloatVector.fromArray(S, c, cOff + 5 * ldc + 4);
+            c6a = FloatVector.fromArray(S, c, cOff + 6 * ldc);
+            c6b = FloatVector.fromArray(S, c, cOff + 6 * ldc + 4);
+            c7a = FloatVector.fromArray(S, c, cOff + 7 * ldc);
+            c7b = FloatVector.fromArray(S, c, cOff + 7 * ldc + 4);
+            c8a = FloatVector.fromArray(S, c, cOff + 8 * ldc);
+            c8b = FloatVector.fromArray(S, c, cOff + 8 * ldc + 4);
+            c9a = FloatVector.fromArray(S, c, cOff + 9 * ldc);
+            c9b = FloatVector.fromArray(S, c, cOff + 9 * ldc + 4);
+            c10a = FloatVector.fromArray(S, c, cOff + 10 * ldc);
+            c10b = FloatVector.fromArray(S, c, cOff + 10 * ldc + 4);
+            c11a = FloatVector.fromArray(S, c, cOff + 11 * ldc);
+            c11b = FloatVector.fromArray(S, c, cOff + 11 * ldc + 4);
+        } else {
+            FloatVector z = FloatVector.zero(S);
+            c0a = z; c0b = z;
+            c1a = z; c1b = z;
+            c2a = z; c2b = z;
+            c3a = z; c3b = z;
+            c4a = z; c4b = z;
+            c5a = z; c5b = z;
+            c6a = z; c6b = z;
+            c7a = z; c7b = z;
+            c8a = z; c8b = z;
+            c9a = z; c9b = z;
+            c10a = z; c10b = z;
+            c11a = z; c11b = z;
+        }
         for (int p = 0; p < kc; p++) {
             FloatVector b0 = FloatVector.fromMemorySegment(S, bp, bOff, LE);
             FloatVector b1 = FloatVector.fromMemorySegment(S, bp, bOff + 16, LE);
@@ -75,56 +106,29 @@ final class Microkernel128 extends Microkernel {
             aOff += 48;
             bOff += 32;
         }
-        if (add) {
-            c0a.add(FloatVector.fromArray(S, c, cOff + 0)).intoArray(c, cOff + 0);
-            c0b.add(FloatVector.fromArray(S, c, cOff + 4)).intoArray(c, cOff + 4);
-            c1a.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 0)).intoArray(c, cOff + 1 * ldc + 0);
-            c1b.add(FloatVector.fromArray(S, c, cOff + 1 * ldc + 4)).intoArray(c, cOff + 1 * ldc + 4);
-            c2a.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 0)).intoArray(c, cOff + 2 * ldc + 0);
-            c2b.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + 4)).intoArray(c, cOff + 2 * ldc + 4);
-            c3a.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 0)).intoArray(c, cOff + 3 * ldc + 0);
-            c3b.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + 4)).intoArray(c, cOff + 3 * ldc + 4);
-            c4a.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 0)).intoArray(c, cOff + 4 * ldc + 0);
-            c4b.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + 4)).intoArray(c, cOff + 4 * ldc + 4);
-            c5a.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 0)).intoArray(c, cOff + 5 * ldc + 0);
-            c5b.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + 4)).intoArray(c, cOff + 5 * ldc + 4);
-            c6a.add(FloatVector.fromArray(S, c, cOff + 6 * ldc + 0)).intoArray(c, cOff + 6 * ldc + 0);
-            c6b.add(FloatVector.fromArray(S, c, cOff + 6 * ldc + 4)).intoArray(c, cOff + 6 * ldc + 4);
-            c7a.add(FloatVector.fromArray(S, c, cOff + 7 * ldc + 0)).intoArray(c, cOff + 7 * ldc + 0);
-            c7b.add(FloatVector.fromArray(S, c, cOff + 7 * ldc + 4)).intoArray(c, cOff + 7 * ldc + 4);
-            c8a.add(FloatVector.fromArray(S, c, cOff + 8 * ldc + 0)).intoArray(c, cOff + 8 * ldc + 0);
-            c8b.add(FloatVector.fromArray(S, c, cOff + 8 * ldc + 4)).intoArray(c, cOff + 8 * ldc + 4);
-            c9a.add(FloatVector.fromArray(S, c, cOff + 9 * ldc + 0)).intoArray(c, cOff + 9 * ldc + 0);
-            c9b.add(FloatVector.fromArray(S, c, cOff + 9 * ldc + 4)).intoArray(c, cOff + 9 * ldc + 4);
-            c10a.add(FloatVector.fromArray(S, c, cOff + 10 * ldc + 0)).intoArray(c, cOff + 10 * ldc + 0);
-            c10b.add(FloatVector.fromArray(S, c, cOff + 10 * ldc + 4)).intoArray(c, cOff + 10 * ldc + 4);
-            c11a.add(FloatVector.fromArray(S, c, cOff + 11 * ldc + 0)).intoArray(c, cOff + 11 * ldc + 0);
-            c11b.add(FloatVector.fromArray(S, c, cOff + 11 * ldc + 4)).intoArray(c, cOff + 11 * ldc + 4);
-        } else {
-            c0a.intoArray(c, cOff + 0);
-            c0b.intoArray(c, cOff + 4);
-            c1a.intoArray(c, cOff + 1 * ldc + 0);
-            c1b.intoArray(c, cOff + 1 * ldc + 4);
-            c2a.intoArray(c, cOff + 2 * ldc + 0);
-            c2b.intoArray(c, cOff + 2 * ldc + 4);
-            c3a.intoArray(c, cOff + 3 * ldc + 0);
-            c3b.intoArray(c, cOff + 3 * ldc + 4);
-            c4a.intoArray(c, cOff + 4 * ldc + 0);
-            c4b.intoArray(c, cOff + 4 * ldc + 4);
-            c5a.intoArray(c, cOff + 5 * ldc + 0);
-            c5b.intoArray(c, cOff + 5 * ldc + 4);
-            c6a.intoArray(c, cOff + 6 * ldc + 0);
-            c6b.intoArray(c, cOff + 6 * ldc + 4);
-            c7a.intoArray(c, cOff + 7 * ldc + 0);
-            c7b.intoArray(c, cOff + 7 * ldc + 4);
-            c8a.intoArray(c, cOff + 8 * ldc + 0);
-            c8b.intoArray(c, cOff + 8 * ldc + 4);
-            c9a.intoArray(c, cOff + 9 * ldc + 0);
-            c9b.intoArray(c, cOff + 9 * ldc + 4);
-            c10a.intoArray(c, cOff + 10 * ldc + 0);
-            c10b.intoArray(c, cOff + 10 * ldc + 4);
-            c11a.intoArray(c, cOff + 11 * ldc + 0);
-            c11b.intoArray(c, cOff + 11 * ldc + 4);
-        }
+        c0a.intoArray(c, cOff);
+        c0b.intoArray(c, cOff + 4);
+        c1a.intoArray(c, cOff + ldc);
+        c1b.intoArray(c, cOff + ldc + 4);
+        c2a.intoArray(c, cOff + 2 * ldc);
+        c2b.intoArray(c, cOff + 2 * ldc + 4);
+        c3a.intoArray(c, cOff + 3 * ldc);
+        c3b.intoArray(c, cOff + 3 * ldc + 4);
+        c4a.intoArray(c, cOff + 4 * ldc);
+        c4b.intoArray(c, cOff + 4 * ldc + 4);
+        c5a.intoArray(c, cOff + 5 * ldc);
+        c5b.intoArray(c, cOff + 5 * ldc + 4);
+        c6a.intoArray(c, cOff + 6 * ldc);
+        c6b.intoArray(c, cOff + 6 * ldc + 4);
+        c7a.intoArray(c, cOff + 7 * ldc);
+        c7b.intoArray(c, cOff + 7 * ldc + 4);
+        c8a.intoArray(c, cOff + 8 * ldc);
+        c8b.intoArray(c, cOff + 8 * ldc + 4);
+        c9a.intoArray(c, cOff + 9 * ldc);
+        c9b.intoArray(c, cOff + 9 * ldc + 4);
+        c10a.intoArray(c, cOff + 10 * ldc);
+        c10b.intoArray(c, cOff + 10 * ldc + 4);
+        c11a.intoArray(c, cOff + 11 * ldc);
+        c11b.intoArray(c, cOff + 11 * ldc + 4);
     }
 }

@@ -25,6 +25,8 @@ final class Packing {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    /** K chunk of the strided-write packing loops: 128 × NR(32) × 4 B = 16 KB of packed panel in L1. */
+    private static final int P_CHUNK = 128;
 
     /** Packs A rows [i0, i0+mc) × cols [p0, p0+kc) into {@code dst} in MR-row panels. */
     static void packA(Operand a, int i0, int mc, int p0, int kc, int mr, MemorySegment dst) {
@@ -35,18 +37,22 @@ final class Packing {
             long panel = (long) q * kc;           // in floats
             int rows = Math.min(mr, mc - q);
             if (cs == 1) {
-                // row-major A: read each row contiguously, write it with stride MR
-                for (int r = 0; r < rows; r++) {
-                    long src = off + (i0 + q + r) * rs + p0;
-                    long d = (panel + r) * 4;
-                    if (arr != null) {
-                        int s = (int) src;
-                        for (int p = 0; p < kc; p++, d += 4L * mr) {
-                            dst.set(F32, d, arr[s + p]);
-                        }
-                    } else {
-                        for (int p = 0; p < kc; p++, d += 4L * mr) {
-                            dst.set(F32, d, seg.getAtIndex(F32, src + p));
+                // row-major A: read each row contiguously, write it with stride MR; in chunks of
+                // P_CHUNK columns so the chunk of the packed panel being written stays in L1
+                for (int pc = 0; pc < kc; pc += P_CHUNK) {
+                    int pe = Math.min(kc, pc + P_CHUNK);
+                    for (int r = 0; r < rows; r++) {
+                        long src = off + (i0 + q + r) * rs + p0;
+                        long d = (panel + (long) pc * mr + r) * 4;
+                        if (arr != null) {
+                            int s = (int) src;
+                            for (int p = pc; p < pe; p++, d += 4L * mr) {
+                                dst.set(F32, d, arr[s + p]);
+                            }
+                        } else {
+                            for (int p = pc; p < pe; p++, d += 4L * mr) {
+                                dst.set(F32, d, seg.getAtIndex(F32, src + p));
+                            }
                         }
                     }
                 }
@@ -71,18 +77,27 @@ final class Packing {
         }
     }
 
-    /** Packs B rows [p0, p0+kc) × cols [j0, j0+nc) into {@code dst} in NR-column panels. */
-    static void packB(Operand b, int p0, int kc, int j0, int nc, int nr, MemorySegment dst) {
-        float[] arr = b.array();
-        MemorySegment seg = b.segment();
-        long rs = b.rowStride(), cs = b.colStride(), off = b.offset();
-        for (int q = 0; q < nc; q += nr) {
-            long panel = (long) q * kc;
-            int cols = Math.min(nr, nc - q);
-            if (cs == 1) {
-                // row-major B: each packed row is a contiguous run of `cols` floats, copied with vectors
+    /** The in-register transpose needs real 512-bit vectors; elsewhere the scalar route is faster. */
+    private static final boolean TRANSPOSE16 = FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
+
+    /** Rows of B handled per sweep across all panels in {@link #packBRowMajor}. */
+    private static final int B_ROWS = 16;
+
+    /**
+     * Row-major B: each packed row of a panel is a contiguous run of NR floats, copied with
+     * vectors. Rows are taken B_ROWS at a time across all panels, so a sweep reads B_ROWS whole
+     * rows of B (a handful of pages, TLB- and prefetch-friendly) instead of walking down one
+     * 128-byte column strip through a new 4 KB page per row.
+     */
+    private static void packBRowMajor(float[] arr, MemorySegment seg, long off, long rs, int p0, int kc,
+                                      int j0, int nc, int nr, MemorySegment dst) {
+        for (int pb = 0; pb < kc; pb += B_ROWS) {
+            int pe = Math.min(kc, pb + B_ROWS);
+            for (int q = 0; q < nc; q += nr) {
+                long panel = (long) q * kc;
+                int cols = Math.min(nr, nc - q);
                 int upper = S.loopBound(cols);
-                for (int p = 0; p < kc; p++) {
+                for (int p = pb; p < pe; p++) {
                     long src = off + (p0 + p) * rs + j0 + q;
                     long d = (panel + (long) p * nr) * 4;
                     int j = 0;
@@ -102,20 +117,59 @@ final class Packing {
                             dst.set(F32, d + 4L * j, seg.getAtIndex(F32, src + j));
                         }
                     }
+                    for (; j < nr; j++) {
+                        dst.set(F32, d + 4L * j, 0f);   // zero padding of the last panel
+                    }
                 }
-            } else {
-                // B = Wᵀ (Linear weight [out, in]) or general strides: read each column contiguously
-                // along K when rowStride is 1, write it with stride NR
+            }
+        }
+    }
+
+    /** Packs B rows [p0, p0+kc) × cols [j0, j0+nc) into {@code dst} in NR-column panels. */
+    static void packB(Operand b, int p0, int kc, int j0, int nc, int nr, MemorySegment dst) {
+        float[] arr = b.array();
+        MemorySegment seg = b.segment();
+        long rs = b.rowStride(), cs = b.colStride(), off = b.offset();
+        if (cs == 1) {
+            packBRowMajor(arr, seg, off, rs, p0, kc, j0, nc, nr, dst);
+            return;
+        }
+        for (int q = 0; q < nc; q += nr) {
+            long panel = (long) q * kc;
+            int cols = Math.min(nr, nc - q);
+            if (TRANSPOSE16 && arr != null && rs == 1 && cols == nr && nr % 16 == 0) {
+                // B = Wᵀ in an array, full panel: 16×16 blocks transposed in registers
+                int kFull = kc - kc % 16;
+                for (int pb = 0; pb < kFull; pb += 16) {
+                    for (int g = 0; g < nr; g += 16) {
+                        Transpose16.pack(arr, (int) (off + p0 + pb + (j0 + q + g) * cs), (int) cs,
+                                dst, (panel + (long) pb * nr + g) * 4, 4L * nr);
+                    }
+                }
+                // scalar tail: the last kc % 16 rows
+                for (int j = 0; j < cols; j++) {
+                    int s = (int) (off + p0 + (j0 + q + j) * cs);
+                    for (int p = kFull; p < kc; p++) {
+                        dst.set(F32, (panel + (long) p * nr + j) * 4, arr[s + p]);
+                    }
+                }
+                continue;
+            }
+            // B = Wᵀ (Linear weight [out, in]) or general strides: read each column contiguously
+            // along K when rowStride is 1, write it with stride NR; in chunks of P_CHUNK rows
+            // so the part of the packed panel being written stays in L1
+            for (int pc = 0; pc < kc; pc += P_CHUNK) {
+                int pe = Math.min(kc, pc + P_CHUNK);
                 for (int j = 0; j < cols; j++) {
                     long src = off + (long) p0 * rs + (j0 + q + j) * cs;
-                    long d = (panel + j) * 4;
+                    long d = (panel + (long) pc * nr + j) * 4;
                     if (arr != null && rs == 1) {
                         int s = (int) src;
-                        for (int p = 0; p < kc; p++, d += 4L * nr) {
+                        for (int p = pc; p < pe; p++, d += 4L * nr) {
                             dst.set(F32, d, arr[s + p]);
                         }
                     } else {
-                        for (int p = 0; p < kc; p++, d += 4L * nr) {
+                        for (int p = pc; p < pe; p++, d += 4L * nr) {
                             long idx = src + p * rs;
                             dst.set(F32, d, arr != null ? arr[(int) idx] : seg.getAtIndex(F32, idx));
                         }

@@ -13,33 +13,39 @@ import java.lang.foreign.MemorySegment;
  * this version, with measured speedups, is {@code docs/kernels/gemm.md}.
  *
  * <pre>
- * for jc in [0, N) step NC            // B block  KC×NC  → L2/L3 (packed once per (jc, pc))
+ * // A is (M, K), B is (K, N), C is (M, N) row-major; MR×NR = 12×32 on 512-bit vectors
+ * for jc in [0, N) step NC            // B block  KC×NC  → L3 (packed once per (jc, pc))
  *   for pc in [0, K) step KC          //          never split across threads: fixed sum order
  *     pack B[pc:pc+KC, jc:jc+NC]
  *     for ic in [0, M) step MC        // A block  MC×KC  → L2
  *       pack A[ic:ic+MC, pc:pc+KC]
- *       for jr in [0, NC) step NR     // B micro-panel KC×NR → L1
+ *       for jr in [0, NC) step NR     // B micro-panel KC×NR → L1/L2
  *         for ir in [0, MC) step MR   // A micro-panel MR×KC streamed from L2
  *           microkernel: C[ir:ir+MR, jr:jr+NR] (+)= A·B, accumulators in registers
  *           last pc: epilogue on that tile while it is in L1
  * </pre>
  *
- * <p>Threads: the output is cut into rectangles of whole MR×NR tiles, one task each, run on the
- * engine-wide {@link WorkerPool}; each task runs the loops above on its rectangle with its own
- * packed buffers. K is never split, so every C element is summed in the same order (KC blocks in
- * order, FMAs in order inside each block) whatever the thread count: results are bitwise
- * identical for 1 and N threads.
+ * <p>Threads, on the engine-wide {@link WorkerPool}: for each (jc, pc) step the threads first
+ * pack disjoint panels of one shared B block, then each computes its own share of output tiles
+ * (rows, or column panels when M is small) with its own packed A. Batched calls with at least
+ * as many matrices as threads give whole matrices to threads instead. K is never split, so every
+ * C element is summed in the same order (KC blocks in order, FMAs in order inside each block)
+ * whatever the thread count: results are bitwise identical for 1 and N threads.
  *
  * <p>Memory: packed buffers are native segments aligned to 64 bytes, one set per thread, kept in a
  * {@link ThreadLocal} and reused; a call in steady state allocates only a few small objects.
  */
 public final class VectorGemm implements Gemm {
 
-    /** Default K block: A micro-panel (12×256×4 = 12 KB) and B micro-panel (256×32×4 = 32 KB) share L1/L2. */
-    public static final int DEFAULT_KC = 256;
-    /** Default M block: the packed A block MC×KC (≈ 96×256×4 = 96 KB… see docs) stays in L2. */
-    public static final int DEFAULT_MC = 96;
-    /** Default N block: the packed B block KC×NC (256×2048×4 = 2 MB) in L2+L3. */
+    /**
+     * Default K block. Large on purpose: every KC block is one more pass of loading and storing C,
+     * and on this machine those C misses cost more than streaming a 128 KB B micro-panel
+     * (1024×32×4) from L2 (measured in docs/kernels/gemm.md: KC 256 → 1024 gave +15%).
+     */
+    public static final int DEFAULT_KC = 1024;
+    /** Default M block: the packed A block MC×KC (48×1024×4 = 192 KB) stays in the 1 MB L2. */
+    public static final int DEFAULT_MC = 48;
+    /** Default N block: the packed B block KC×NC (1024×2048×4 = 8 MB) lives in L3 (32 MB, 2 cores). */
     public static final int DEFAULT_NC = 2048;
     /** Below this many flops (2·M·N·K per batch summed) a call runs on the caller's thread only. */
     public static final long PARALLEL_MIN_FLOPS = 4_000_000L;
@@ -50,7 +56,13 @@ public final class VectorGemm implements Gemm {
 
     /** Preferred vector width, engine-wide thread count, default blocking. */
     public VectorGemm() {
-        this(FloatVector.SPECIES_PREFERRED.vectorBitSize(), 0);
+        this(preferredBits(), 0);
+    }
+
+    /** The widest microkernel the preferred species supports (512, 256, else 128). */
+    static int preferredBits() {
+        int bits = FloatVector.SPECIES_PREFERRED.vectorBitSize();
+        return bits >= 512 ? 512 : bits >= 256 ? 256 : 128;
     }
 
     /**
@@ -79,7 +91,7 @@ public final class VectorGemm implements Gemm {
         return "vector";
     }
 
-    /** e.g. "512-bit 12x32 microkernel, MC=96 KC=256 NC=2048". */
+    /** e.g. "512-bit 12x32 microkernel, MC=48 KC=1024 NC=2048". */
     public String describe() {
         return mk.bits + "-bit " + mk.mr + "x" + mk.nr + " microkernel, MC=" + mc + " KC=" + kc + " NC=" + nc;
     }
@@ -140,34 +152,20 @@ public final class VectorGemm implements Gemm {
         double flops = 2.0 * m * n * k * batch;
         if (threads <= 1 || flops < PARALLEL_MIN_FLOPS) {
             for (int t = 0; t < batch; t++) {
-                block(c, Math.toIntExact(cOff + t * cStride), ldc, a.shift(t * aStride), b.shift(t * bStride),
-                        0, m, 0, n, k, accumulate, ep, t * cStride);
+                blocked(c, Math.toIntExact(cOff + t * cStride), ldc, a.shift(t * aStride), b.shift(t * bStride),
+                        m, n, k, accumulate, ep, t * cStride, 1);
             }
-            return;
+        } else if (batch >= threads) {
+            // enough independent matrices: whole batches per task, each on its own buffers
+            final int tt = threads;
+            WorkerPool.shared().run(batch, tt, t -> blocked(c, Math.toIntExact(cOff + t * cStride), ldc,
+                    a.shift(t * aStride), b.shift(t * bStride), m, n, k, accumulate, ep, t * cStride, 1));
+        } else {
+            for (int t = 0; t < batch; t++) {
+                blocked(c, Math.toIntExact(cOff + t * cStride), ldc, a.shift(t * aStride), b.shift(t * bStride),
+                        m, n, k, accumulate, ep, t * cStride, threads);
+            }
         }
-        // split each matrix into `parts` rectangles of whole tiles, along N when it has enough
-        // tiles (then only A is packed twice), else along M
-        int parts = batch >= threads ? 1 : ceilDiv(threads, batch);
-        int tilesM = ceilDiv(m, mk.mr), tilesN = ceilDiv(n, mk.nr);
-        boolean alongN = tilesN >= parts && (tilesN >= tilesM || tilesM < parts);
-        int partTiles = alongN ? tilesN : tilesM;
-        int p = Math.max(1, Math.min(parts, partTiles));
-        WorkerPool.shared().run(batch * p, threads, task -> {
-            int t = task / p, part = task % p;
-            int lo = (int) ((long) partTiles * part / p), hi = (int) ((long) partTiles * (part + 1) / p);
-            int m0 = 0, m1 = m, n0 = 0, n1 = n;
-            if (alongN) {
-                n0 = lo * mk.nr;
-                n1 = Math.min(n, hi * mk.nr);
-            } else {
-                m0 = lo * mk.mr;
-                m1 = Math.min(m, hi * mk.mr);
-            }
-            if (m0 < m1 && n0 < n1) {
-                block(c, Math.toIntExact(cOff + t * cStride), ldc, a.shift(t * aStride), b.shift(t * bStride),
-                        m0, m1, n0, n1, k, accumulate, ep, t * cStride);
-            }
-        });
     }
 
     private static final Thread NOT_AN_OWNER = new Thread(() -> { });
@@ -176,51 +174,97 @@ public final class VectorGemm implements Gemm {
         return x.segment() == null || x.segment().isAccessibleBy(NOT_AN_OWNER);
     }
 
-    /** The five BLIS loops over output rows [m0, m1) × cols [n0, n1), on the calling thread. */
-    private void block(float[] c, int cOff, int ldc, Operand a, Operand b, int m0, int m1, int n0, int n1, int k,
-                       boolean accumulate, Epilogue ep, long resShift) {
+    /**
+     * The five BLIS loops for one matrix. With {@code threads > 1}, each (jc, pc) step runs two
+     * pool phases: the threads pack disjoint NR-panels of the shared B block, then each computes
+     * its own rows (or, when M has too few tiles, its own column panels) with its own packed A.
+     * Nothing is packed twice and K is never split.
+     */
+    private void blocked(float[] c, int cOff, int ldc, Operand a, Operand b, int m, int n, int k,
+                         boolean accumulate, Epilogue ep, long resShift, int threads) {
         final int MR = mk.mr, NR = mk.nr;
-        Scratch s = Scratch.get(roundUp(mc, MR) * (long) kc, (long) kc * roundUp(nc, NR), MR * NR);
-        MemorySegment aBuf = s.a, bBuf = s.b;
-        float[] tile = s.tile;
-        boolean epilogue = !ep.isIdentity();
-        for (int jc = n0; jc < n1; jc += nc) {
-            int ncb = Math.min(nc, n1 - jc);
+        Scratch own = Scratch.get(roundUp(mc, MR) * (long) kc, (long) kc * roundUp(nc, NR), MR * NR);
+        MemorySegment bBuf = own.b;
+        int tilesM = ceilDiv(m, MR);
+        boolean splitRows = tilesM >= 2 * threads;
+        for (int jc = 0; jc < n; jc += nc) {
+            int ncb = Math.min(nc, n - jc);
+            int panels = ceilDiv(ncb, NR);
             for (int pc = 0; pc < k; pc += kc) {
                 int kcb = Math.min(kc, k - pc);
                 boolean add = accumulate || pc > 0;
                 boolean last = pc + kcb == k;
-                Packing.packB(b, pc, kcb, jc, ncb, NR, bBuf);
-                for (int ic = m0; ic < m1; ic += mc) {
-                    int mcb = Math.min(mc, m1 - ic);
-                    Packing.packA(a, ic, mcb, pc, kcb, MR, aBuf);
-                    for (int jr = 0; jr < ncb; jr += NR) {
-                        int nr = Math.min(NR, ncb - jr);
-                        long bOff = 4L * jr * kcb;
-                        for (int ir = 0; ir < mcb; ir += MR) {
-                            int mr = Math.min(MR, mcb - ir);
-                            long aOff = 4L * ir * kcb;
-                            int ci = cOff + (ic + ir) * ldc + jc + jr;
-                            if (mr == MR && nr == NR) {
-                                mk.compute(kcb, aBuf, aOff, bBuf, bOff, c, ci, ldc, add);
+                if (threads <= 1) {
+                    Packing.packB(b, pc, kcb, jc, ncb, NR, bBuf);
+                    compute(c, cOff, ldc, a, 0, m, jc, 0, panels, ncb, pc, kcb, add, last, ep, resShift, own, bBuf);
+                    continue;
+                }
+                final int jcf = jc, pcf = pc;
+                int parts = Math.min(threads, panels);
+                WorkerPool.shared().run(parts, parts, t -> {
+                    int q0 = panels * t / parts, q1 = panels * (t + 1) / parts;
+                    int j0 = q0 * NR, j1 = Math.min(ncb, q1 * NR);
+                    Packing.packB(b, pcf, kcb, jcf + j0, j1 - j0, NR, bBuf.asSlice(4L * j0 * kcb));
+                });
+                int units = splitRows ? tilesM : panels;
+                int cparts = Math.min(threads, units);
+                WorkerPool.shared().run(cparts, cparts, t -> {
+                    int u0 = units * t / cparts, u1 = units * (t + 1) / cparts;
+                    Scratch mine = Scratch.get(roundUp(mc, MR) * (long) kc, 0, MR * NR);
+                    if (splitRows) {
+                        compute(c, cOff, ldc, a, u0 * MR, Math.min(m, u1 * MR), jcf, 0, panels, ncb, pcf, kcb,
+                                add, last, ep, resShift, mine, bBuf);
+                    } else {
+                        compute(c, cOff, ldc, a, 0, m, jcf, u0, u1, ncb, pcf, kcb, add, last, ep, resShift, mine, bBuf);
+                    }
+                });
+            }
+        }
+    }
+
+    /**
+     * Loops ic → jr → ir for rows [m0, m1) and B panels [q0, q1) of the packed block
+     * (columns jc + [q0·NR, min(ncb, q1·NR))), packing A into {@code s.a}.
+     */
+    private void compute(float[] c, int cOff, int ldc, Operand a, int m0, int m1, int jc, int q0, int q1, int ncb,
+                         int pc, int kcb, boolean add, boolean last, Epilogue ep, long resShift,
+                         Scratch s, MemorySegment bBuf) {
+        final int MR = mk.mr, NR = mk.nr;
+        MemorySegment aBuf = s.a;
+        float[] tile = s.tile;
+        boolean epilogue = !ep.isIdentity();
+        int jEnd = Math.min(ncb, q1 * NR);
+        for (int ic = m0; ic < m1; ic += mc) {
+            int mcb = Math.min(mc, m1 - ic);
+            Packing.packA(a, ic, mcb, pc, kcb, MR, aBuf);
+            for (int jr = q0 * NR; jr < jEnd; jr += NR) {
+                int nr = Math.min(NR, ncb - jr);
+                long bOff = 4L * jr * kcb;
+                for (int ir = 0; ir < mcb; ir += MR) {
+                    int mr = Math.min(MR, mcb - ir);
+                    long aOff = 4L * ir * kcb;
+                    int ci = cOff + (ic + ir) * ldc + jc + jr;
+                    if (mr == MR && nr == NR) {
+                        mk.compute(kcb, aBuf, aOff, bBuf, bOff, c, ci, ldc, add);
+                    } else {
+                        // edge tile: the valid part of C into a zero-padded scratch tile, the
+                        // full kernel there, the valid part back; same arithmetic as a full tile
+                        for (int r = 0; r < MR; r++) {
+                            int tr = r * NR;
+                            if (add && r < mr) {
+                                System.arraycopy(c, ci + r * ldc, tile, tr, nr);
+                                java.util.Arrays.fill(tile, tr + nr, tr + NR, 0f);
                             } else {
-                                // edge tile: full tile into scratch (padding is zeros), then the valid part
-                                mk.compute(kcb, aBuf, aOff, bBuf, bOff, tile, 0, NR, false);
-                                for (int r = 0; r < mr; r++) {
-                                    int cr = ci + r * ldc, tr = r * NR;
-                                    if (add) {
-                                        for (int j = 0; j < nr; j++) {
-                                            c[cr + j] += tile[tr + j];
-                                        }
-                                    } else {
-                                        System.arraycopy(tile, tr, c, cr, nr);
-                                    }
-                                }
-                            }
-                            if (last && epilogue) {
-                                EpilogueKernels.apply(ep, c, ci, ldc, ic + ir, jc + jr, mr, nr, resShift);
+                                java.util.Arrays.fill(tile, tr, tr + NR, 0f);
                             }
                         }
+                        mk.compute(kcb, aBuf, aOff, bBuf, bOff, tile, 0, NR, add);
+                        for (int r = 0; r < mr; r++) {
+                            System.arraycopy(tile, r * NR, c, ci + r * ldc, nr);
+                        }
+                    }
+                    if (last && epilogue) {
+                        EpilogueKernels.apply(ep, c, ci, ldc, ic + ir, jc + jr, mr, nr, resShift);
                     }
                 }
             }

@@ -24,6 +24,9 @@ import java.util.function.IntConsumer;
  */
 public final class WorkerPool {
 
+    /** How long an idle worker (or a caller waiting for workers) spins before parking. */
+    static final long SPIN_NANOS = 50_000;
+
     private static final WorkerPool SHARED = new WorkerPool(KernelInfo.threads());
 
     /** The engine-wide pool. */
@@ -90,9 +93,15 @@ public final class WorkerPool {
         } finally {
             inTask.set(Boolean.FALSE);
         }
-        // wait for tasks still running on workers; they unpark us when the last one finishes
+        // wait for tasks still running on workers; spin briefly (they usually finish within
+        // microseconds of us), then park until the last one unparks us
+        long spinUntil = System.nanoTime() + SPIN_NANOS;
         while (job.done.get() < tasks) {
-            LockSupport.park(job);
+            if (System.nanoTime() < spinUntil) {
+                Thread.onSpinWait();
+            } else {
+                LockSupport.park(job);
+            }
         }
         if (job.error != null) {
             if (job.error instanceof RuntimeException re) {
@@ -109,7 +118,17 @@ public final class WorkerPool {
         inTask.set(Boolean.TRUE);
         while (true) {
             try {
-                queue.take().work();
+                // a kernel call usually follows the previous one within microseconds (layer after
+                // layer): spin for SPIN_NANOS before sleeping, to skip the wake-up latency
+                Job job = null;
+                long spinUntil = System.nanoTime() + SPIN_NANOS;
+                while (job == null && System.nanoTime() < spinUntil) {
+                    job = queue.poll();
+                    if (job == null) {
+                        Thread.onSpinWait();
+                    }
+                }
+                (job != null ? job : queue.take()).work();
             } catch (InterruptedException e) {
                 // daemon workers live as long as the JVM; an interrupt is not a shutdown signal
                 Thread.interrupted();

@@ -63,6 +63,15 @@ public final class GemmV3Packed {
 
     /** tile (MR × NR, row-major) = Apanel · Bpanel over kc steps. */
     static void kernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] tile) {
+        kernel(kc, ap, ai, bp, bi, tile, 0, NR, false);
+    }
+
+    private static void store(FloatVector x, float[] c, int idx, boolean add) {
+        (add ? x.add(FloatVector.fromArray(S, c, idx)) : x).intoArray(c, idx);
+    }
+
+    /** C[0:MR, 0:NR] (+)= Apanel · Bpanel; C row r starts at {@code c[cOff + r*ldc]}. */
+    static void kernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int cOff, int ldc, boolean add) {
         int L = S.length();
         FloatVector c0a = FloatVector.zero(S), c0b = c0a, c1a = c0a, c1b = c0a, c2a = c0a, c2b = c0a, c3a = c0a, c3b = c0a;
         FloatVector c4a = c0a, c4b = c0a, c5a = c0a, c5b = c0a, c6a = c0a, c6b = c0a, c7a = c0a, c7b = c0a;
@@ -86,13 +95,21 @@ public final class GemmV3Packed {
             FloatVector a7 = FloatVector.broadcast(S, ap[ai + 7]);
             c7a = a7.fma(b0, c7a); c7b = a7.fma(b1, c7b);
         }
-        c0a.intoArray(tile, 0); c0b.intoArray(tile, L);
-        c1a.intoArray(tile, NR); c1b.intoArray(tile, NR + L);
-        c2a.intoArray(tile, 2 * NR); c2b.intoArray(tile, 2 * NR + L);
-        c3a.intoArray(tile, 3 * NR); c3b.intoArray(tile, 3 * NR + L);
-        c4a.intoArray(tile, 4 * NR); c4b.intoArray(tile, 4 * NR + L);
-        c5a.intoArray(tile, 5 * NR); c5b.intoArray(tile, 5 * NR + L);
-        c6a.intoArray(tile, 6 * NR); c6b.intoArray(tile, 6 * NR + L);
-        c7a.intoArray(tile, 7 * NR); c7b.intoArray(tile, 7 * NR + L);
+        store(c0a, c, cOff, add);
+        store(c0b, c, cOff + L, add);
+        store(c1a, c, cOff + 1 * ldc, add);
+        store(c1b, c, cOff + 1 * ldc + L, add);
+        store(c2a, c, cOff + 2 * ldc, add);
+        store(c2b, c, cOff + 2 * ldc + L, add);
+        store(c3a, c, cOff + 3 * ldc, add);
+        store(c3b, c, cOff + 3 * ldc + L, add);
+        store(c4a, c, cOff + 4 * ldc, add);
+        store(c4b, c, cOff + 4 * ldc + L, add);
+        store(c5a, c, cOff + 5 * ldc, add);
+        store(c5b, c, cOff + 5 * ldc + L, add);
+        store(c6a, c, cOff + 6 * ldc, add);
+        store(c6b, c, cOff + 6 * ldc + L, add);
+        store(c7a, c, cOff + 7 * ldc, add);
+        store(c7b, c, cOff + 7 * ldc + L, add);
     }
 }

@@ -13,7 +13,8 @@ package dev.ocelli.kernels.gemm.steps;
 public final class GemmV4Blocked {
     private GemmV4Blocked() {}
 
-    static final int MC = 96, KC = 256, NC = 2048;
+    /** The blocking v5 uses (docs/kernels/gemm.md §4 says why): A block 48×1024 in L2, B block 1024×2048 in L3. */
+    static final int MC = 48, KC = 1024, NC = 2048;
     private static final int MR = GemmV3Packed.MR, NR = GemmV3Packed.NR;
 
     private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[][] {
@@ -32,12 +33,17 @@ public final class GemmV4Blocked {
                     GemmV3Packed.packA(a, k, ic, mc, pc, kc, ap);
                     for (int jr = 0; jr < nc; jr += NR) {
                         for (int ir = 0; ir < mc; ir += MR) {
-                            GemmV3Packed.kernel(kc, ap, ir * kc, bp, jr * kc, tile);
                             int rows = Math.min(MR, mc - ir), cols = Math.min(NR, nc - jr);
-                            for (int r = 0; r < rows; r++) {
-                                int ci = (ic + ir + r) * n + jc + jr;
-                                for (int j = 0; j < cols; j++) {
-                                    c[ci + j] = pc == 0 ? tile[r * NR + j] : c[ci + j] + tile[r * NR + j];
+                            int ci = (ic + ir) * n + jc + jr;
+                            if (rows == MR && cols == NR) {
+                                // full tile: the kernel adds straight into C (after the first K block)
+                                GemmV3Packed.kernel(kc, ap, ir * kc, bp, jr * kc, c, ci, n, pc > 0);
+                            } else {
+                                GemmV3Packed.kernel(kc, ap, ir * kc, bp, jr * kc, tile);
+                                for (int r = 0; r < rows; r++) {
+                                    for (int j = 0; j < cols; j++) {
+                                        c[ci + r * n + j] = pc == 0 ? tile[r * NR + j] : c[ci + r * n + j] + tile[r * NR + j];
+                                    }
                                 }
                             }
                         }

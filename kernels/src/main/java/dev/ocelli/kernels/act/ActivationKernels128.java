@@ -1,0 +1,166 @@
+package dev.ocelli.kernels.act;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * GENERATED from kernels/src/main/templates/ActivationKernels.java.in by kernels/src/main/templates/widths.py; edit the
+ * template, not this file. The kernels of {@link VectorActivations} for FloatVector.SPECIES_128: the
+ * species is a {@code static final} of this class, so every method here compiles with a constant
+ * species whether C2 compiles it on its own, inlined or on-stack-replaced (a species passed as an
+ * argument only works when the JIT happens to inline or type-profile it; measured to fall back to
+ * boxed vectors, 7 MB/op for LayerNorm [577,1024], after a few thousand calls).
+ */
+final class ActivationKernels128 {
+    private ActivationKernels128() {}
+
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_128;
+
+    static void apply(Activation f, float[] out, int outOff, float[] in, int inOff, int n) {
+        Activations.checkRange("activation input", in, inOff, n);
+        Activations.checkRange("activation output", out, outOff, n);
+        // one method per activation: each is its own compilation unit, so the JIT'S inlining
+        // budget is spent on one function (GELU alone inlines erf, erfc and exp; six loops in one
+        // method hit C2'S node-count cutoff and fell back to boxed vectors, measured 150 MB/op)
+        switch (f) {
+            case GELU -> gelu(out, outOff, in, inOff, n);
+            case GELU_TANH -> geluTanh(out, outOff, in, inOff, n);
+            case QUICK_GELU -> quickGelu(out, outOff, in, inOff, n);
+            case SILU -> silu(out, outOff, in, inOff, n);
+            case SIGMOID -> sigmoid(out, outOff, in, inOff, n);
+            case TANH -> tanh(out, outOff, in, inOff, n);
+        }
+    }
+
+    /**
+     * GELU loop with {@link VectorMath#gelu}'S erf, erfc and exp written out inside the loop body. Called
+     * through helpers, GELU is too big for C2'S inlining budget: the helpers were compiled on
+     * their own first (with a non-constant species, i.e. boxed vectors) and then refused as
+     * "already compiled into a big method" (measured: 150 MB allocated per 4M-element call).
+     * Same operations in the same order as the helpers, so results are identical.
+     */
+    private static void gelu(float[] out, int outOff, float[] in, int inOff, int n) {
+        int step = S.length();
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += step) {
+            FloatVector x = FloatVector.fromArray(S, in, inOff + i);
+            FloatVector t = x.mul(ScalarMath.INV_SQRT2);
+            FloatVector half = x.mul(0.5f);
+            // small |t|: erf(t) = t + t·P(t²)
+            FloatVector s2 = t.mul(t);
+            FloatVector q = s2.fma(ScalarMath.R7, ScalarMath.R6);
+            q = q.fma(s2, s2.broadcast(ScalarMath.R5));
+            q = q.fma(s2, s2.broadcast(ScalarMath.R4));
+            q = q.fma(s2, s2.broadcast(ScalarMath.R3));
+            q = q.fma(s2, s2.broadcast(ScalarMath.R2));
+            q = q.fma(s2, s2.broadcast(ScalarMath.R1));
+            q = q.fma(s2, s2.broadcast(ScalarMath.R0));
+            FloatVector smallRes = half.mul(t.fma(q, t).add(1f));
+            // erfc(|t|) = u·exp(−x²/2 + G(u)), −x²/2 = hi + lo exactly
+            FloatVector z = t.abs();
+            FloatVector xx = x.mul(x);
+            FloatVector hi = xx.mul(0.5f).neg();
+            FloatVector lo = x.fma(x, xx.neg()).mul(0.5f).neg();
+            FloatVector u = z.broadcast(2f).div(z.add(2f));
+            FloatVector g = u.fma(ScalarMath.G9, ScalarMath.G8);
+            g = g.fma(u, u.broadcast(ScalarMath.G7));
+            g = g.fma(u, u.broadcast(ScalarMath.G6));
+            g = g.fma(u, u.broadcast(ScalarMath.G5));
+            g = g.fma(u, u.broadcast(ScalarMath.G4));
+            g = g.fma(u, u.broadcast(ScalarMath.G3));
+            g = g.fma(u, u.broadcast(ScalarMath.G2));
+            g = g.fma(u, u.broadcast(ScalarMath.G1));
+            g = g.fma(u, u.broadcast(ScalarMath.G0));
+            FloatVector lo2 = lo.add(g);
+            // exp(hi + lo2)·u
+            FloatVector sum = hi.add(lo2);
+            FloatVector tt = sum.fma(ScalarMath.LOG2E, ScalarMath.ROUND_MAGIC);
+            FloatVector kf = tt.sub(ScalarMath.ROUND_MAGIC);
+            IntVector k = (IntVector) tt.reinterpretAsInts().sub(ScalarMath.ROUND_MAGIC_BITS);
+            FloatVector r = kf.fma(kf.broadcast(-ScalarMath.LN2_HI), hi);
+            r = r.add(lo2);
+            r = kf.fma(kf.broadcast(-ScalarMath.LN2_LO), r);
+            FloatVector e = r.fma(ScalarMath.E5, ScalarMath.E4);
+            e = e.fma(r, r.broadcast(ScalarMath.E3));
+            e = e.fma(r, r.broadcast(ScalarMath.E2));
+            e = e.fma(r, r.broadcast(ScalarMath.E1));
+            e = e.fma(r, r.broadcast(ScalarMath.E0));
+            e = r.mul(r).fma(e, r).add(1f).mul(u);
+            IntVector k1 = k.lanewise(VectorOperators.ASHR, 1);
+            IntVector k2 = k.sub(k1);
+            e = e.mul(k1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                    .mul(k2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+            e = e.blend(0f, z.compare(VectorOperators.GE, ScalarMath.ERFC_ZERO));
+            FloatVector big = e.neg().add(2f);
+            FloatVector res = half.mul(e.blend(big, t.compare(VectorOperators.GE, 1f)));
+            res.blend(smallRes, t.compare(VectorOperators.GE, -0.5f).and(t.compare(VectorOperators.LT, 1f))).intoArray(out, outOff + i);
+        }
+        if (i < n) { // vector tail: masked-off lanes load 0 and are not stored
+            VectorMask<Float> m = S.indexInRange(i, n);
+            VectorMath.gelu(FloatVector.fromArray(S, in, inOff + i, m)).intoArray(out, outOff + i, m);
+        }
+    }
+
+    private static void geluTanh(float[] out, int outOff, float[] in, int inOff, int n) {
+        int step = S.length();
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += step) {
+            VectorMath.geluTanh(FloatVector.fromArray(S, in, inOff + i)).intoArray(out, outOff + i);
+        }
+        if (i < n) { // vector tail: masked-off lanes load 0 and are not stored
+            VectorMask<Float> m = S.indexInRange(i, n);
+            VectorMath.geluTanh(FloatVector.fromArray(S, in, inOff + i, m)).intoArray(out, outOff + i, m);
+        }
+    }
+
+    private static void quickGelu(float[] out, int outOff, float[] in, int inOff, int n) {
+        int step = S.length();
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += step) {
+            VectorMath.quickGelu(FloatVector.fromArray(S, in, inOff + i)).intoArray(out, outOff + i);
+        }
+        if (i < n) { // vector tail: masked-off lanes load 0 and are not stored
+            VectorMask<Float> m = S.indexInRange(i, n);
+            VectorMath.quickGelu(FloatVector.fromArray(S, in, inOff + i, m)).intoArray(out, outOff + i, m);
+        }
+    }
+
+    private static void silu(float[] out, int outOff, float[] in, int inOff, int n) {
+        int step = S.length();
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += step) {
+            VectorMath.silu(FloatVector.fromArray(S, in, inOff + i)).intoArray(out, outOff + i);
+        }
+        if (i < n) { // vector tail: masked-off lanes load 0 and are not stored
+            VectorMask<Float> m = S.indexInRange(i, n);
+            VectorMath.silu(FloatVector.fromArray(S, in, inOff + i, m)).intoArray(out, outOff + i, m);
+        }
+    }
+
+    private static void sigmoid(float[] out, int outOff, float[] in, int inOff, int n) {
+        int step = S.length();
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += step) {
+            VectorMath.sigmoid(FloatVector.fromArray(S, in, inOff + i)).intoArray(out, outOff + i);
+        }
+        if (i < n) { // vector tail: masked-off lanes load 0 and are not stored
+            VectorMask<Float> m = S.indexInRange(i, n);
+            VectorMath.sigmoid(FloatVector.fromArray(S, in, inOff + i, m)).intoArray(out, outOff + i, m);
+        }
+    }
+
+    private static void tanh(float[] out, int outOff, float[] in, int inOff, int n) {
+        int step = S.length();
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += step) {
+            VectorMath.tanh(FloatVector.fromArray(S, in, inOff + i)).intoArray(out, outOff + i);
+        }
+        if (i < n) { // vector tail: masked-off lanes load 0 and are not stored
+            VectorMask<Float> m = S.indexInRange(i, n);
+            VectorMath.tanh(FloatVector.fromArray(S, in, inOff + i, m)).intoArray(out, outOff + i, m);
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package dev.ocelli.kernels.resample;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * GENERATED from kernels/src/main/templates/ResampleKernels.java.in by kernels/src/main/templates/widths.py; edit the
+ * template, not this file. The kernels of {@link VectorResample} for FloatVector.SPECIES_512: the
+ * species is a {@code static final} of this class, so every method here compiles with a constant
+ * species whether C2 compiles it on its own, inlined or on-stack-replaced (a species passed as an
+ * argument only works when the JIT happens to inline or type-profile it; measured to fall back to
+ * boxed vectors, 7 MB/op for LayerNorm [577,1024], after a few thousand calls).
+ */
+final class ResampleKernels512 {
+    private ResampleKernels512() {}
+
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
+
+    static void interpolate(Interp mode, boolean alignCorners, float[] out, int outOff,
+                            float[] in, int inOff, int planes, int inH, int inW, int outH, int outW) {
+        Resample.checkSizes("interpolate " + mode, planes, inH, inW, outH, outW);
+        if (mode == Interp.NEAREST && alignCorners) {
+            throw new IllegalArgumentException("interpolate: align_corners only applies to linear/cubic modes");
+        }
+        Resample.checkRange("interpolate input", in, inOff, (long) planes * inH * inW);
+        Resample.checkRange("interpolate output", out, outOff, (long) planes * outH * outW);
+        Taps ty = Taps.of(mode, alignCorners, inH, outH);
+        Taps tx = Taps.of(mode, alignCorners, inW, outW);
+        float[] tmp = VectorResample.SCRATCH.get();
+        if (tmp.length < inH * outW) {
+            tmp = new float[inH * outW];
+            VectorResample.SCRATCH.set(tmp);
+        }
+        int[] xi = tx.idx(), yi = ty.idx();
+        float[] xw = tx.w(), yw = ty.w();
+        int kx = tx.taps(), ky = ty.taps();
+        int step = S.length();
+        int bound = S.loopBound(outW);
+        for (int p = 0; p < planes; p++) {
+            int src = inOff + p * inH * inW;
+            int dst = outOff + p * outH * outW;
+            // pass 1: rows to outW columns
+            for (int y = 0; y < inH; y++) {
+                int row = src + y * inW;
+                for (int ox = 0; ox < outW; ox++) {
+                    float h = xw[ox * kx] * in[row + xi[ox * kx]];
+                    for (int j = 1; j < kx; j++) {
+                        h = h + xw[ox * kx + j] * in[row + xi[ox * kx + j]];
+                    }
+                    tmp[y * outW + ox] = h;
+                }
+            }
+            // pass 2: combine rows, vectorized along the output row
+            for (int oy = 0; oy < outH; oy++) {
+                int o = dst + oy * outW;
+                int r0 = yi[oy * ky] * outW;
+                float w0 = yw[oy * ky];
+                int ox = 0;
+                for (; ox < bound; ox += step) {
+                    FloatVector acc = FloatVector.fromArray(S, tmp, r0 + ox).mul(w0);
+                    for (int i = 1; i < ky; i++) {
+                        acc = acc.add(FloatVector.fromArray(S, tmp, yi[oy * ky + i] * outW + ox).mul(yw[oy * ky + i]));
+                    }
+                    acc.intoArray(out, o + ox);
+                }
+                for (; ox < outW; ox++) { // scalar tail
+                    float acc = w0 * tmp[r0 + ox];
+                    for (int i = 1; i < ky; i++) {
+                        acc = acc + yw[oy * ky + i] * tmp[yi[oy * ky + i] * outW + ox];
+                    }
+                    out[o + ox] = acc;
+                }
+            }
+        }
+    }
+}
