@@ -111,10 +111,12 @@ public final class EncodeCommand extends OcelliCommand {
         }
         Tensor px;
         try (SafetensorsFile f = SafetensorsFile.open(file)) {
-            if (!f.contains("pixel_values")) {
+            // as 'features' reads it: the tensor named pixel_values, or the file's only tensor
+            String name = f.contains("pixel_values") ? "pixel_values" : f.names().size() == 1 ? f.names().get(0) : null;
+            if (name == null) {
                 throw new CliException(file + " has no tensor 'pixel_values' (it has " + f.names() + ")");
             }
-            Tensor t = f.tensor("pixel_values");
+            Tensor t = f.tensor(name);
             px = Tensor.of(t.toFloatArray(), t.shape()); // a heap copy: the file is closed before the run
         }
         return p.encodePixels(px);
