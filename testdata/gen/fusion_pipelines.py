@@ -12,7 +12,7 @@ skip), and the reference forward follows each project's encode path:
                            at 128x128 (Fh 4x4), fast path at 32 (8x8 grid: positions resized bicubic
                            with antialias, CLS dropped before pre_layrnorm), MR-Adapters (upsample
                            alignment), MultiPathAlignModule, mm_projector 16->24.
-  eagle_tiny               EAGLE: master [1,3,64,64]; CLIP at 16 (align_corners=True resize, CLS dropped
+  eagle_tiny               EAGLE: master [1,3,64,64] (SAM short neck keys neck.conv1, neck.layer_norm1); CLIP at 16 (align_corners=True resize, CLS dropped
                            before the encoder, all layers) 4x4; ConvNeXt last stage 2x2x20; SAM (hidden 16,
                            2 layers, window 3, global layer 1, image 64) short neck -> 16x16x8 ->
                            pixel_unshuffle 2 -> 8x8x32; channel concat to 8x8 (68 channels); mm_projector 68->24.

@@ -36,8 +36,8 @@ import java.util.Map;
  *   tokens = mm_projector (mlp2x_gelu 5120→H)                               [1024, H]
  * </pre>
  * <b>code ≠ label</b>: the CLIP tower is labelled 448 but runs at 336 and is upsampled 24→32.
- * Unverified: the master image's normalisation (taken here as the CLIP processor, pad to square)
- * and the SAM short-neck key names ({@code neck.0}, {@code neck.1}, the encoders' defaults).
+ * Unverified: the master image's normalisation (taken here as the CLIP processor, pad to square).
+ * The SAM short neck is EAGLE's {@code ShortSamVisionNeck} (keys {@code neck.conv1}, {@code neck.layer_norm1}).
  * Keys: {@code model.vision_tower.vision_towers.{0: CLIP, 1: ConvNeXt, 2: SAM}.…} (each tower's
  * prefix found by its anchor key), {@code model.mm_projector.{0,2}.*}.
  */
