@@ -36,8 +36,9 @@ public final class EncodeCommand extends OcelliCommand {
     Input input;
 
     @Option(names = "--weights", description = "Checkpoint file or directory in the project's released key layout "
-            + "(default: synthetic weights).")
-    Path weights;
+            + "(default: synthetic weights). Repeat it to compose: the encoder checkpoints in tower order, then the "
+            + "fusion-weights file.")
+    java.util.List<Path> weights;
 
     @Option(names = "--out", description = "Write the tokens (and pipeline metadata) to this .safetensors file.")
     Path out;
@@ -74,8 +75,17 @@ public final class EncodeCommand extends OcelliCommand {
         if (!Ocelli.pipelines().contains(pipeline)) {
             throw new CliException("unknown pipeline '" + pipeline + "' (" + String.join(", ", Ocelli.pipelines()) + ")");
         }
-        Ocelli.Options opts = Ocelli.Options.defaults().withLlmHidden(llmHidden).withMaxTiles(maxTiles).withCheckpoint(weights);
-        try (FusionPipeline p = Ocelli.pipeline(pipeline, opts)) {
+        Ocelli.Options opts = Ocelli.Options.defaults().withLlmHidden(llmHidden).withMaxTiles(maxTiles);
+        if (weights != null) {
+            for (Path w : weights) {
+                if (!Files.exists(w)) {
+                    throw new CliException("no such weights file or directory: " + w);
+                }
+            }
+        }
+        try (FusionPipeline p = weights == null || weights.isEmpty() ? Ocelli.pipeline(pipeline, opts)
+                : weights.size() == 1 ? Ocelli.pipeline(pipeline, opts.withCheckpoint(weights.get(0)))
+                : Ocelli.compose(pipeline, weights.subList(0, weights.size() - 1), weights.get(weights.size() - 1), opts)) {
             PipelineResult r;
             String what;
             if (input.image != null) {

@@ -53,4 +53,14 @@ class EncodeCommandTest {
         CliRunner r = CliRunner.run("--help");
         assertThat(r.out()).contains("encode").contains("demo");
     }
+
+    @Test
+    void missingWeights(@TempDir Path dir) throws Exception {
+        Path img = dir.resolve("x.png");
+        Files.write(img, new byte[] {1});
+        CliRunner r = CliRunner.run("encode", "--pipeline", "eagle", "--image", img.toString(), "--weights",
+                dir.resolve("clip").toString(), "--weights", dir.resolve("fusion.safetensors").toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).startsWith("ocelli: no such weights file or directory");
+    }
 }

@@ -86,6 +86,15 @@ public final class Ocelli {
         return Pipelines.load(name, options.checkpoint(), options.maxTiles());
     }
 
+    /**
+     * A pipeline composed from separate encoder checkpoints plus one file with the fusion weights
+     * (adapters, projectors) in the project's released names; {@code encoders} in tower order
+     * (mini-gemini, llava-hr: CLIP, ConvNeXt; eagle: CLIP, ConvNeXt, SAM; leo: InternViT, SAM).
+     */
+    public static FusionPipeline compose(String name, List<Path> encoders, Path fusionWeights, Options options) {
+        return Pipelines.compose(name, encoders, fusionWeights, options.maxTiles());
+    }
+
     /** Shape-only dry run of a full-size pipeline: stage shapes and GFLOP, no weights needed. */
     public static List<StageTiming> plan(String name, Options options, int width, int height) {
         return Pipelines.plan(name, options.llmHidden(), options.maxTiles(), width, height);

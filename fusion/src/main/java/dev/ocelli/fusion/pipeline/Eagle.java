@@ -110,6 +110,12 @@ public final class Eagle extends FusionPipeline {
         return new Eagle(cfg, clip, convnext, sam, w, List.of(w));
     }
 
+    /** From separately loaded towers plus a file with {@code model.mm_projector.*}; the pipeline closes {@code sources}. */
+    public static Eagle compose(Config cfg, VisionTransformer clip, ConvNeXt convnext, VisionTransformer sam,
+                                WeightSource fusion, List<WeightSource> sources) {
+        return new Eagle(cfg, clip, convnext, sam, fusion, sources);
+    }
+
     @Override
     public String name() {
         return "eagle";

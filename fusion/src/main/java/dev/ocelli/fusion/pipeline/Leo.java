@@ -101,6 +101,12 @@ public final class Leo extends FusionPipeline {
         return new Leo(cfg, iv, sam, w, List.of(w));
     }
 
+    /** From separately loaded encoders plus a file with {@code mlp1.*}, {@code mlp2.*}; the pipeline closes {@code sources}. */
+    public static Leo compose(Config cfg, VisionTransformer internVit, VisionTransformer sam, WeightSource fusion,
+                              List<WeightSource> sources) {
+        return new Leo(cfg, internVit, sam, fusion, sources);
+    }
+
     @Override
     public String name() {
         return "leo";

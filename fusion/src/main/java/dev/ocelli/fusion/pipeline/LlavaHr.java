@@ -123,6 +123,16 @@ public final class LlavaHr extends FusionPipeline {
         return new LlavaHr(cfg, clip, slow, w, List.of(w));
     }
 
+    /**
+     * From separately loaded encoders plus a file with the adapters and projector in the released
+     * names ({@code model.vision_tower.align_stages*}, {@code model.mm_projector.*}); the pipeline
+     * closes {@code sources}.
+     */
+    public static LlavaHr compose(Config cfg, VisionTransformer clip, ConvNeXt slow, WeightSource fusion,
+                                  List<WeightSource> sources) {
+        return new LlavaHr(cfg, clip, slow, fusion, sources);
+    }
+
     @Override
     public String name() {
         return "llava-hr";

@@ -130,6 +130,16 @@ public final class MiniGemini extends FusionPipeline {
         return new MiniGemini(cfg, clip, aux, w, FUSION_PREFIX, PROJECTOR_PREFIX, List.of(w));
     }
 
+    /**
+     * From separately loaded encoders plus a file with the fusion weights in the released names
+     * ({@code model.vlm_uni_*}, {@code model.mm_projector.*}). {@code sources} are every weight
+     * source the parts read from; the pipeline closes them.
+     */
+    public static MiniGemini compose(Config cfg, VisionTransformer clip, ConvNeXt aux, WeightSource fusion,
+                                     List<WeightSource> sources) {
+        return new MiniGemini(cfg, clip, aux, fusion, FUSION_PREFIX, PROJECTOR_PREFIX, sources);
+    }
+
     @Override
     public String name() {
         return cfg.grid() > 1 ? "mini-gemini-hd" : "mini-gemini";

@@ -1,8 +1,12 @@
 package dev.ocelli.fusion.pipeline;
 
+import dev.ocelli.encoders.convnext.ConvNeXt;
+import dev.ocelli.encoders.vit.VisionTransformer;
+import dev.ocelli.encoders.vit.VitConfig;
 import dev.ocelli.encoders.weights.CheckpointWeights;
 import dev.ocelli.encoders.weights.WeightSource;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -55,6 +59,65 @@ public final class Pipelines {
             w.close();
             throw e;
         }
+    }
+
+    /**
+     * From separate encoder checkpoints plus one file with the fusion weights (adapters,
+     * projectors) in the project's released names. {@code encoders} in tower order:
+     * mini-gemini(-hd) and llava-hr: CLIP, ConvNeXt; eagle: CLIP, ConvNeXt, SAM (short neck);
+     * leo: InternViT, SAM. Each ViT directory's config.json (or its keys) gives its architecture,
+     * the ConvNeXt's is inferred from its keys.
+     */
+    public static FusionPipeline compose(String name, List<Path> encoders, Path fusionWeights, int maxTiles) {
+        String n = canonical(name);
+        int want = n.equals("eagle") ? 3 : 2;
+        if (encoders.size() != want) {
+            throw new IllegalArgumentException(n + " is composed from " + want + " encoder checkpoints ("
+                    + (n.equals("eagle") ? "CLIP, ConvNeXt, SAM" : n.equals("leo") ? "InternViT, SAM" : "CLIP, ConvNeXt")
+                    + ") plus the fusion weights; got " + encoders.size());
+        }
+        List<WeightSource> opened = new ArrayList<>();
+        try {
+            WeightSource fusion = track(opened, CheckpointWeights.open(fusionWeights));
+            switch (n) {
+                case "leo" -> {
+                    VisionTransformer iv = track(opened, VisionTransformer.load(encoders.get(0), VitConfig.Family.INTERNVIT, null, null));
+                    VisionTransformer sam = track(opened, VisionTransformer.load(encoders.get(1), VitConfig.Family.SAM, null, null));
+                    return Leo.compose(new Leo.Config(null, null, 448, 1024, maxTiles, 0), iv, sam, fusion, opened);
+                }
+                default -> {
+                    VisionTransformer clip = track(opened, VisionTransformer.load(encoders.get(0), VitConfig.Family.CLIP, null, null));
+                    WeightSource cw = track(opened, CheckpointWeights.open(encoders.get(1)));
+                    ConvNeXt cnx = ConvNeXt.load(cw, null, ConvNeXt.impliedEps(encoders.get(1)));
+                    return switch (n) {
+                        case "mini-gemini" -> MiniGemini.compose(new MiniGemini.Config(null, null, 336, 768, 1, 0), clip, cnx,
+                                fusion, opened);
+                        case "mini-gemini-hd" -> MiniGemini.compose(new MiniGemini.Config(null, null, 336, 1536, 2, 0), clip,
+                                cnx, fusion, opened);
+                        case "llava-hr" -> LlavaHr.compose(new LlavaHr.Config(null, null, 1024, 0, 0), clip, cnx, fusion, opened);
+                        default -> {
+                            VisionTransformer sam = track(opened, VisionTransformer.load(encoders.get(2), VitConfig.Family.SAM, null, null));
+                            yield Eagle.compose(new Eagle.Config(null, null, null, 1024, 336, 32, 0), clip, cnx, sam, fusion, opened);
+                        }
+                    };
+                }
+            }
+        } catch (RuntimeException e) {
+            for (WeightSource w : opened) {
+                w.close();
+            }
+            throw e;
+        }
+    }
+
+    private static WeightSource track(List<WeightSource> opened, WeightSource w) {
+        opened.add(w);
+        return w;
+    }
+
+    private static VisionTransformer track(List<WeightSource> opened, VisionTransformer v) {
+        opened.add(v.weights());
+        return v;
     }
 
     /** Shape-only dry run of the full-size pipeline for a {@code width × height} image (no weights, no arithmetic). */
