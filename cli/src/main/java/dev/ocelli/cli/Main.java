@@ -26,6 +26,8 @@ import picocli.CommandLine.Command;
             InfoCommand.class,
             InspectCommand.class,
             FeaturesCommand.class,
+            EncodeCommand.class,
+            DemoCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {
