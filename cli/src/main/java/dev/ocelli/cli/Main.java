@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
             FeaturesCommand.class,
             EncodeCommand.class,
             DemoCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {
