@@ -79,7 +79,7 @@ final class ActivationKernels512 {
             FloatVector sum = hi.add(lo2);
             FloatVector tt = sum.fma(ScalarMath.LOG2E, ScalarMath.ROUND_MAGIC);
             FloatVector kf = tt.sub(ScalarMath.ROUND_MAGIC);
-            IntVector k = (IntVector) tt.reinterpretAsInts().sub(ScalarMath.ROUND_MAGIC_BITS);
+            IntVector k = tt.reinterpretAsInts().sub(ScalarMath.ROUND_MAGIC_BITS);
             FloatVector r = kf.fma(kf.broadcast(-ScalarMath.LN2_HI), hi);
             r = r.add(lo2);
             r = kf.fma(kf.broadcast(-ScalarMath.LN2_LO), r);

@@ -24,7 +24,7 @@ public final class VectorMath {
         x = x.max(EXP_LO).min(EXP_HI);
         FloatVector t = x.fma(LOG2E, ROUND_MAGIC);
         FloatVector kf = t.sub(ROUND_MAGIC);
-        IntVector k = (IntVector) t.reinterpretAsInts().sub(ROUND_MAGIC_BITS);
+        IntVector k = t.reinterpretAsInts().sub(ROUND_MAGIC_BITS);
         FloatVector r = kf.fma(kf.broadcast(-LN2_HI), x);
         r = kf.fma(kf.broadcast(-LN2_LO), r);
         return scale2k(expPoly(r), k);
@@ -34,7 +34,7 @@ public final class VectorMath {
         FloatVector s = hi.add(lo);
         FloatVector t = s.fma(LOG2E, ROUND_MAGIC);
         FloatVector kf = t.sub(ROUND_MAGIC);
-        IntVector k = (IntVector) t.reinterpretAsInts().sub(ROUND_MAGIC_BITS);
+        IntVector k = t.reinterpretAsInts().sub(ROUND_MAGIC_BITS);
         FloatVector r = kf.fma(kf.broadcast(-LN2_HI), hi);
         r = r.add(lo);
         r = kf.fma(kf.broadcast(-LN2_LO), r);

@@ -298,7 +298,7 @@ final class FlashTiles256 extends FlashTiles {
     static FloatVector exp2(FloatVector x) {
         x = x.blend(-127f, x.compare(VectorOperators.LT, -127f));
         FloatVector t = x.add(MAGIC);
-        IntVector k = (IntVector) t.reinterpretAsInts();
+        IntVector k = t.reinterpretAsInts();
         FloatVector f = x.sub(t.sub(MAGIC));
         FloatVector p = f.fma(C6, C5);
         p = p.fma(f, FloatVector.broadcast(S, C4));
@@ -306,7 +306,7 @@ final class FlashTiles256 extends FlashTiles {
         p = p.fma(f, FloatVector.broadcast(S, C2));
         p = p.fma(f, FloatVector.broadcast(S, C1));
         p = p.fma(f, FloatVector.broadcast(S, 1f));
-        FloatVector twoK = (FloatVector) k.sub(MAGIC_BITS - 127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector twoK = k.sub(MAGIC_BITS - 127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
         return p.mul(twoK);
     }
 }

@@ -108,7 +108,7 @@ final class EpilogueKernels {
         p = p.fma(r, FloatVector.broadcast(S, 0.5f));
         p = p.fma(r, FloatVector.broadcast(S, 1f));
         p = p.fma(r, FloatVector.broadcast(S, 1f));
-        IntVector bits = ((IntVector) t.reinterpretAsInts()).sub(ROUND_MAGIC_BITS).add(127).lanewise(VectorOperators.LSHL, 23);
+        IntVector bits = (t.reinterpretAsInts()).sub(ROUND_MAGIC_BITS).add(127).lanewise(VectorOperators.LSHL, 23);
         return p.mul(bits.reinterpretAsFloats());
     }
 }

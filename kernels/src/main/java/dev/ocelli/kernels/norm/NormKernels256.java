@@ -191,7 +191,7 @@ final class NormKernels256 {
                     FloatVector e = FloatVector.fromArray(S, in, x0 + i).sub(m).max(ScalarMath.EXP_LO).min(ScalarMath.EXP_HI); // exp inline, = VectorMath.exp
                     FloatVector et = e.fma(ScalarMath.LOG2E, ScalarMath.ROUND_MAGIC);
                     FloatVector ek = et.sub(ScalarMath.ROUND_MAGIC);
-                    IntVector eki = (IntVector) et.reinterpretAsInts().sub(ScalarMath.ROUND_MAGIC_BITS);
+                    IntVector eki = et.reinterpretAsInts().sub(ScalarMath.ROUND_MAGIC_BITS);
                     FloatVector er = ek.fma(ek.broadcast(-ScalarMath.LN2_HI), e);
                     er = ek.fma(ek.broadcast(-ScalarMath.LN2_LO), er);
                     FloatVector eq = er.fma(ScalarMath.E5, ScalarMath.E4);
@@ -211,7 +211,7 @@ final class NormKernels256 {
                     FloatVector e = FloatVector.fromArray(S, in, x0 + i, mask).sub(m).max(ScalarMath.EXP_LO).min(ScalarMath.EXP_HI); // exp inline, = VectorMath.exp
                     FloatVector et = e.fma(ScalarMath.LOG2E, ScalarMath.ROUND_MAGIC);
                     FloatVector ek = et.sub(ScalarMath.ROUND_MAGIC);
-                    IntVector eki = (IntVector) et.reinterpretAsInts().sub(ScalarMath.ROUND_MAGIC_BITS);
+                    IntVector eki = et.reinterpretAsInts().sub(ScalarMath.ROUND_MAGIC_BITS);
                     FloatVector er = ek.fma(ek.broadcast(-ScalarMath.LN2_HI), e);
                     er = ek.fma(ek.broadcast(-ScalarMath.LN2_LO), er);
                     FloatVector eq = er.fma(ScalarMath.E5, ScalarMath.E4);
@@ -250,7 +250,7 @@ final class NormKernels256 {
                     FloatVector e = FloatVector.fromArray(S, in, inOff + idx, mask).sub(mx).max(ScalarMath.EXP_LO).min(ScalarMath.EXP_HI); // exp inline, = VectorMath.exp
                     FloatVector et = e.fma(ScalarMath.LOG2E, ScalarMath.ROUND_MAGIC);
                     FloatVector ek = et.sub(ScalarMath.ROUND_MAGIC);
-                    IntVector eki = (IntVector) et.reinterpretAsInts().sub(ScalarMath.ROUND_MAGIC_BITS);
+                    IntVector eki = et.reinterpretAsInts().sub(ScalarMath.ROUND_MAGIC_BITS);
                     FloatVector er = ek.fma(ek.broadcast(-ScalarMath.LN2_HI), e);
                     er = ek.fma(ek.broadcast(-ScalarMath.LN2_LO), er);
                     FloatVector eq = er.fma(ScalarMath.E5, ScalarMath.E4);

@@ -144,7 +144,7 @@ class MathAccuracyTest {
                 x -> x == Double.NEGATIVE_INFINITY ? Double.NaN : x * sigmoidRef(x), true);
         // QuickGELU is defined on the float product 1.702f*x, as PyTorch computes it
         double quick = maxUlp("quick_gelu", xs, ScalarMath::quickGelu,
-                x -> x == Double.NEGATIVE_INFINITY ? Double.NaN : x * sigmoidRef((float) (1.702f * (float) x)), true);
+                x -> x == Double.NEGATIVE_INFINITY ? Double.NaN : x * sigmoidRef(1.702f * (float) x), true);
         assertThat(silu).isLessThanOrEqualTo(3.5);
         assertThat(quick).isLessThanOrEqualTo(3.5);
     }
