@@ -26,12 +26,17 @@ import dev.ocelli.kernels.parallel.WorkerPool;
  *   <li>{@link Route#POINTWISE} (1×1, stride 1, no padding): col is the image itself,
  *       x[n] viewed as [C, H·W]; no copy at all.</li>
  *   <li>{@link Route#PATCHIFY} (kernel = stride, no padding or dilation: ViT patch embeddings
- *       14/14, 16/16, ConvNeXt stems 4/4, downsamplers 2/2): the patch matrix is written once,
- *       row by row from the input, into per-thread scratch (K·P floats, the size of the input),
- *       and the GEMM packs from it with vector copies.</li>
- *   <li>{@link Route#IMPLICIT} (every other k×k, vector GEMM): implicit im2col, the column
- *       matrix is produced straight into the GEMM's packed B panels ({@link ImplicitIm2col});
- *       no buffer beyond the GEMM's own packed block.</li>
+ *       14/14, 16/16, ConvNeXt stems 4/4, downsamplers 2/2): the patch matrix is written once
+ *       into per-thread scratch (K·P floats, the size of the input). On the vector GEMM it has the
+ *       pixels as rows, C[P, OC/G] = rows · W_gᵀ, transposed into NCHW with the bias as for
+ *       IMPLICIT; on the other backends it is [K, P] and the output is written in place.</li>
+ *   <li>{@link Route#IMPLICIT} (every other k×k, vector GEMM): implicit im2row with the pixels
+ *       as GEMM rows, C[P, OC/G] = row[P, K] · W_gᵀ, the patch rows produced straight into the
+ *       GEMM's packed A panels from a zero-padded copy of the input ({@link ImplicitIm2row}); the
+ *       [P, OC/G] result is transposed into NCHW with the bias added on the way.</li>
+ *   <li>{@link Route#IMPLICIT_B}: the first implicit design, pixels as GEMM columns packed into
+ *       the B panels ({@link ImplicitIm2col}) and the output written in place. Kept for the
+ *       walk-through in docs/kernels/conv.md, where it is measured against IMPLICIT.</li>
  *   <li>{@link Route#IM2COL}: an explicit im2col buffer, for backends that cannot take an
  *       implicit operand efficiently (scalar, jblas); also the straightforward version the
  *       others are measured against.</li>
@@ -43,10 +48,11 @@ public final class Conv2d {
     private Conv2d() {}
 
     /** The ways a convolution can be computed; {@link #route} picks one. */
-    public enum Route { DEPTHWISE, POINTWISE, PATCHIFY, IMPLICIT, IM2COL }
+    public enum Route { DEPTHWISE, POINTWISE, PATCHIFY, IMPLICIT, IMPLICIT_B, IM2COL }
 
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[4][0]);
     private static final ThreadLocal<ImplicitIm2col> IMPLICIT_SRC = ThreadLocal.withInitial(ImplicitIm2col::new);
+    private static final ThreadLocal<ImplicitIm2row> IMPLICIT_ROW = ThreadLocal.withInitial(ImplicitIm2row::new);
 
     /** The route {@link #conv2d} takes for these sizes on this GEMM backend. */
     public static Route route(ConvShape s, Gemm gemm) {
@@ -92,16 +98,24 @@ public final class Conv2d {
             depthwise(out, outOff, x, xOff, weight, bias, bOff, s);
             return;
         }
+        if (route == Route.PATCHIFY && gemm.name().equals("vector")) {
+            checkPatchify(s);
+            patchRows(out, outOff, x, xOff, weight, bias, bOff, s, gemm);
+            return;
+        }
+        if (route == Route.IMPLICIT) {
+            implicitRows(out, outOff, x, xOff, weight, bias, bOff, s, gemm);
+            return;
+        }
         if (route == Route.POINTWISE && (s.kh() != 1 || s.kw() != 1 || s.sh() != 1 || s.sw() != 1 || s.ph() != 0
                 || s.pw() != 0)) {
             throw new IllegalArgumentException("conv2d: pointwise route needs a 1x1 kernel, stride 1, no padding, got " + s);
         }
-        if (route == Route.PATCHIFY && (s.kh() != s.sh() || s.kw() != s.sw() || s.ph() != 0 || s.pw() != 0
-                || s.dh() != 1 || s.dw() != 1)) {
-            throw new IllegalArgumentException("conv2d: patchify route needs kernel = stride, no padding or dilation, got " + s);
+        if (route == Route.PATCHIFY) {
+            checkPatchify(s);
         }
         float[] col = route == Route.PATCHIFY || route == Route.IM2COL ? scratch(0, (long) k * p) : null;
-        ImplicitIm2col src = route == Route.IMPLICIT ? IMPLICIT_SRC.get() : null;
+        ImplicitIm2col src = route == Route.IMPLICIT_B ? IMPLICIT_SRC.get() : null;
         Operand implicit = src == null ? null : Operand.implicit(src);
         for (int b = 0; b < s.n(); b++) {
             for (int g = 0; g < s.groups(); g++) {
@@ -118,16 +132,114 @@ public final class Conv2d {
                         im2col(col, x, xg, cg, s, oh, ow);
                         yield Operand.rowMajor(col, 0, p);
                     }
-                    case IMPLICIT -> {
+                    case IMPLICIT_B -> {
                         src.set(x, xg, s);
                         yield implicit;
                     }
-                    case DEPTHWISE -> throw new AssertionError();
+                    case DEPTHWISE, IMPLICIT -> throw new AssertionError();
                 };
                 gemm.gemm(out, cOff, p, weight.shift((long) g * ocg * weight.rowStride()), cols, ocg, p, k,
                         bias != null, Epilogue.NONE);
             }
         }
+    }
+
+    private static void checkPatchify(ConvShape s) {
+        if (s.kh() != s.sh() || s.kw() != s.sw() || s.ph() != 0 || s.pw() != 0 || s.dh() != 1 || s.dw() != 1) {
+            throw new IllegalArgumentException("conv2d: patchify route needs kernel = stride, no padding or dilation, got " + s);
+        }
+    }
+
+    /**
+     * The IMPLICIT route, per image and group: pad the input planes (split over the pool's threads),
+     * run C[P, OC/G] = row[P, K] · W_gᵀ with the patch rows packed implicitly, then transpose C into
+     * the NCHW output adding the bias (split over pixel strips).
+     */
+    private static void implicitRows(float[] out, int outOff, float[] x, int xOff, Operand weight, float[] bias,
+                                     int bOff, ConvShape s, Gemm gemm) {
+        int p = s.oh() * s.ow(), cg = s.cg(), ocg = s.ocg(), k = cg * s.kh() * s.kw(), hw = s.h() * s.w();
+        float[] xpad = scratch(0, (long) cg * (s.h() + 2 * s.ph()) * (s.w() + 2 * s.pw()));
+        float[] c = scratch(1, (long) p * ocg);
+        ImplicitIm2row src = IMPLICIT_ROW.get();
+        Operand rows = Operand.implicit(src);
+        WorkerPool pool = WorkerPool.shared();
+        int threads = pool.threads();
+        for (int b = 0; b < s.n(); b++) {
+            for (int g = 0; g < s.groups(); g++) {
+                int xg = xOff + (b * s.c() + g * cg) * hw;
+                int padTasks = Math.min(cg, 4 * threads);
+                pool.run(padTasks, threads, t -> ImplicitIm2row.pad(xpad, x, xg, s, cg * t / padTasks,
+                        cg * (t + 1) / padTasks));
+                src.set(xpad, 0, s);
+                gemm.gemm(c, 0, ocg, rows, weight.shift((long) g * ocg * weight.rowStride()).t(), p, ocg, k,
+                        false, Epilogue.NONE);
+                toNchw(out, outOff + (b * s.oc() + g * ocg) * p, c, p, ocg, bias, bOff + g * ocg);
+            }
+        }
+    }
+
+    /**
+     * The PATCHIFY route, per image and group: the patch matrix with pixels as rows,
+     * rows[(py, px), (ci, ky, kx)] = x[ci, py·KH + ky, px·KW + kx], is written into scratch (P·K
+     * floats, the size of the input; KW-float runs, split over patch rows), then
+     * C[P, OC/G] = rows · W_gᵀ and the transpose into NCHW with the bias. Pixels as GEMM rows for
+     * the same reason as {@link ImplicitIm2row}: CLIP's 14/14 has 576 patches against 1024 output
+     * channels, and the weight, packed once, is then used by every patch row.
+     */
+    private static void patchRows(float[] out, int outOff, float[] x, int xOff, Operand weight, float[] bias,
+                                  int bOff, ConvShape s, Gemm gemm) {
+        int oh = s.oh(), ow = s.ow(), p = oh * ow, cg = s.cg(), ocg = s.ocg(), k = cg * s.kh() * s.kw();
+        int hw = s.h() * s.w();
+        float[] rows = scratch(0, (long) p * k);
+        float[] c = scratch(1, (long) p * ocg);
+        WorkerPool pool = WorkerPool.shared();
+        int threads = pool.threads();
+        int tasks = Math.min(oh, 4 * threads);
+        for (int b = 0; b < s.n(); b++) {
+            for (int g = 0; g < s.groups(); g++) {
+                int xg = xOff + (b * s.c() + g * cg) * hw;
+                pool.run(tasks, threads, t -> patchRowsOf(rows, x, xg, cg, s, oh * t / tasks, oh * (t + 1) / tasks));
+                gemm.gemm(c, 0, ocg, Operand.rowMajor(rows, 0, k), weight.shift((long) g * ocg * weight.rowStride()).t(),
+                        p, ocg, k, false, Epilogue.NONE);
+                toNchw(out, outOff + (b * s.oc() + g * ocg) * p, c, p, ocg, bias, bOff + g * ocg);
+            }
+        }
+    }
+
+    /** rows [P, cg·KH·KW] of patch rows py in [py0, py1), kernel = stride, from the cg planes at xOff. */
+    static void patchRowsOf(float[] rows, float[] x, int xOff, int cg, ConvShape s, int py0, int py1) {
+        int kh = s.kh(), kw = s.kw(), h = s.h(), w = s.w(), ow = s.ow(), k = cg * kh * kw;
+        for (int py = py0; py < py1; py++) {
+            for (int px = 0; px < ow; px++) {
+                int d = (py * ow + px) * k;
+                for (int ci = 0; ci < cg; ci++) {
+                    for (int ky = 0; ky < kh; ky++, d += kw) {
+                        System.arraycopy(x, xOff + (ci * h + py * kh + ky) * w + px * kw, rows, d, kw);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * out [ocg, P] at cOff ← cᵀ for c [P, ocg], plus bias[gb + o] on channel o when bias is given;
+     * split over pixel strips on the engine pool.
+     */
+    private static void toNchw(float[] out, int cOff, float[] c, int p, int ocg, float[] bias, int gb) {
+        WorkerPool pool = WorkerPool.shared();
+        int tiles = (p + TILE - 1) / TILE, strips = Math.min(tiles, 4 * pool.threads());
+        pool.run(strips, pool.threads(), t -> {
+            int p0 = TILE * (tiles * t / strips), p1 = Math.min(p, TILE * (tiles * (t + 1) / strips));
+            transposeBlock(out, cOff, c, 0, p, ocg, p0, p1, 0, ocg);
+            if (bias != null) {
+                for (int o = 0; o < ocg; o++) {
+                    float bo = bias[gb + o];
+                    for (int i = cOff + o * p + p0, e = cOff + o * p + p1; i < e; i++) {
+                        out[i] += bo;
+                    }
+                }
+            }
+        });
     }
 
     /**

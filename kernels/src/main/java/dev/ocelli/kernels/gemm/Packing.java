@@ -30,15 +30,8 @@ final class Packing {
 
     /** Packs A rows [i0, i0+mc) × cols [p0, p0+kc) into {@code dst} in MR-row panels. */
     static void packA(Operand a, int i0, int mc, int p0, int kc, int mr, MemorySegment dst) {
-        if (a.source() != null) { // implicit operand on the A side: element by element (not a fast path)
-            for (int q = 0; q < mc; q += mr) {
-                for (int p = 0; p < kc; p++) {
-                    for (int r = 0; r < mr; r++) {
-                        float v = q + r < mc ? a.get(i0 + q + r, p0 + p) : 0f;
-                        dst.set(F32, 4 * ((long) q * kc + (long) p * mr + r), v);
-                    }
-                }
-            }
+        if (a.source() != null) { // implicit operand (e.g. implicit im2row): the source packs itself
+            a.source().packA(i0, mc, p0, kc, mr, dst);
             return;
         }
         float[] arr = a.array();

@@ -9,8 +9,9 @@ import java.lang.foreign.MemorySegment;
  * is produced panel by panel straight from the input image, so the full im2col buffer
  * (K·N floats, 9× the input for 3×3) is never built.
  *
- * <p>Wrap it with {@link Operand#implicit(PanelSource)}. Implementations must be safe to call from
- * several GEMM threads at once on disjoint column ranges (they should hold no mutable state).
+ * <p>Wrap it with {@link Operand#implicit(PanelSource)}; it can stand on either side. Implementations
+ * must be safe to call from several GEMM threads at once on disjoint ranges (they should hold no
+ * mutable state).
  */
 public interface PanelSource {
 
@@ -31,6 +32,23 @@ public interface PanelSource {
                 long d = 4 * (panel + (long) p * nr);
                 for (int j = 0; j < nr; j++, d += 4) {
                     dst.set(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, d, j < cols ? get(p0 + p, j0 + q + j) : 0f);
+                }
+            }
+        }
+    }
+
+    /**
+     * Writes rows [i0, i0+mc) × columns [p0, p0+kc) as the GEMM's packed A block: panel q holds
+     * rows [q·mr, q·mr+mr) and element (r, p) of that panel goes to float index
+     * {@code q·mr·kc + p·mr + r} of {@code dst} (little-endian F32); rows past mc are zeros.
+     * The default gathers through {@link #get}.
+     */
+    default void packA(int i0, int mc, int p0, int kc, int mr, MemorySegment dst) {
+        for (int q = 0; q < mc; q += mr) {
+            for (int p = 0; p < kc; p++) {
+                long d = 4 * ((long) q * kc + (long) p * mr);
+                for (int r = 0; r < mr; r++, d += 4) {
+                    dst.set(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, d, q + r < mc ? get(i0 + q + r, p0 + p) : 0f);
                 }
             }
         }

@@ -42,7 +42,7 @@ class Conv2dTest {
 
     /** Routes that can compute the case: its own one, plus the general ones (implicit, im2col) always. */
     static List<Route> routesFor(ConvShape s) {
-        List<Route> r = new ArrayList<>(List.of(Route.IMPLICIT, Route.IM2COL));
+        List<Route> r = new ArrayList<>(List.of(Route.IMPLICIT, Route.IMPLICIT_B, Route.IM2COL));
         Route own = Conv2d.route(s, new VectorGemm(512, 1));
         if (!r.contains(own)) {
             r.add(own);
@@ -148,7 +148,7 @@ class Conv2dTest {
                 fast.fill((byte) 0x7f);
                 slow.fill((byte) 0x7f);
                 src.packB(blk[0], blk[1], blk[2], blk[3], blk[4], fast);
-                new DefinitionOnly(src).packB(blk[0], blk[1], blk[2], blk[3], blk[4], slow);
+                new DefinitionOnly(src::get).packB(blk[0], blk[1], blk[2], blk[3], blk[4], slow);
                 long panels = (blk[3] + blk[4] - 1) / blk[4];
                 long bytes = 4L * panels * blk[4] * blk[1];
                 assertThat(fast.asSlice(0, bytes).toArray(ValueLayout.JAVA_BYTE))
@@ -158,8 +158,55 @@ class Conv2dTest {
         }
     }
 
-    /** The same source with only {@code get}: PanelSource's default packB, the definition of a packed panel. */
-    private record DefinitionOnly(ImplicitIm2col src) implements dev.ocelli.kernels.gemm.PanelSource {
+    /**
+     * The im2row packing (pixels as rows, the IMPLICIT route) against the definition: the fast
+     * packA (contiguous rows, wrapping and strided gathers, partial panels) byte for byte equal to
+     * PanelSource's default packA through {@code get}, and {@code get} equal to the padded input.
+     */
+    @ParameterizedTest(name = "stride {0}")
+    @ValueSource(ints = {1, 2, 3})
+    void implicitRowPanelsEqualTheGatheredDefinitionBitForBit(int stride) {
+        Random r = new Random(100 + stride);
+        ConvShape s = new ConvShape(1, 3, 11, 29, 4, 3, 4, stride, stride, 2, 1, 1, 2, 1);
+        float[] x = randn(r, 3 * 11 * 29);
+        int hp = 11 + 4, wp = 29 + 2;
+        float[] xpad = new float[3 * hp * wp + 5];
+        java.util.Arrays.fill(xpad, Float.NaN);   // pad must overwrite every element it owns
+        ImplicitIm2row.pad(xpad, x, 0, s, 0, 3);
+        ImplicitIm2row src = new ImplicitIm2row().set(xpad, 0, s);
+        int k = 3 * 3 * 4, p = s.oh() * s.ow();
+        for (int i = 0; i < p; i += 7) {
+            for (int j = 0; j < k; j++) {
+                int oy = i / s.ow(), ox = i % s.ow(), ci = j / 12, ky = j % 12 / 4, kx = j % 4;
+                int iy = oy * stride - 2 + ky, ix = ox * stride - 1 + kx * 2;
+                float want = iy >= 0 && iy < 11 && ix >= 0 && ix < 29 ? x[(ci * 11 + iy) * 29 + ix] : 0f;
+                assertThat(src.get(i, j)).as("row (%d, %d)", i, j).isEqualTo(want);
+            }
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            for (int[] blk : new int[][] {{0, p, 0, k, 12}, {5, p - 5, 7, 20, 12}, {13, 9, 17, 19, 12}, {p - 1, 1, 0, k, 8}}) {
+                MemorySegment fast = arena.allocate(4L * blk[3] * (blk[1] + blk[4]), 64);
+                MemorySegment slow = arena.allocate(fast.byteSize(), 64);
+                fast.fill((byte) 0x7f);
+                slow.fill((byte) 0x7f);
+                src.packA(blk[0], blk[1], blk[2], blk[3], blk[4], fast);
+                new DefinitionOnly(src::get).packA(blk[0], blk[1], blk[2], blk[3], blk[4], slow);
+                long panels = (blk[1] + blk[4] - 1) / blk[4];
+                long bytes = 4L * panels * blk[4] * blk[3];
+                assertThat(fast.asSlice(0, bytes).toArray(ValueLayout.JAVA_BYTE))
+                        .as("packed block i0=%d mc=%d p0=%d kc=%d mr=%d", blk[0], blk[1], blk[2], blk[3], blk[4])
+                        .isEqualTo(slow.asSlice(0, bytes).toArray(ValueLayout.JAVA_BYTE));
+            }
+        }
+    }
+
+    /** Element access of a source. */
+    private interface Elements {
+        float get(long i, long j);
+    }
+
+    /** The same source with only {@code get}: PanelSource's default packing, the definition of a packed panel. */
+    private record DefinitionOnly(Elements src) implements dev.ocelli.kernels.gemm.PanelSource {
         @Override
         public float get(long i, long j) {
             return src.get(i, j);

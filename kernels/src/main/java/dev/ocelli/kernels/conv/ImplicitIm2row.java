@@ -1,0 +1,151 @@
+package dev.ocelli.kernels.conv;
+
+import dev.ocelli.kernels.gemm.PanelSource;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/**
+ * Implicit im2row: the patch matrix of one image and one group with output pixels as rows, produced
+ * panel by panel inside the GEMM's A packing, never as a whole. The GEMM it feeds is
+ * <pre>
+ *   C[P, OC/G] = row[P, K] · W_gᵀ[K, OC/G]
+ *   row[(oy, ox), (ci, ky, kx)] = xpad[ci, oy·sH + ky·dH, ox·sW + kx·dW]
+ *   // K = (C/G)·KH·KW in (ci, ky, kx) order = PyTorch's weight [OC, C/G, KH, KW] flattened
+ * </pre>
+ * where {@code xpad} is the input with its zero padding written out ([C/G, H+2pH, W+2pW]), so no
+ * tap needs a bounds check.
+ *
+ * <p>Why pixels as rows (A) rather than as columns (B, {@link ImplicitIm2col}): a 3×3 conv at
+ * 256 channels has M = OC = 256 rows against P = 4096 pixels. With pixels on the B side the packed
+ * B block (KC×NC, 8 MB) is written to L3 and re-read for only 256 rows of A, so its packing is
+ * amortised over 256 rows; on the A side each packed MC×KC block (a few hundred KB) stays in L2,
+ * is used at once against the whole weight (packed once per call, 2.4 MB), and the weight is
+ * amortised over 4096 rows. Measured in {@code docs/kernels/conv.md}.
+ *
+ * <p>Packed A layout (the GEMM's, see {@code Packing}): panel q = rows [q·MR, q·MR+MR), element
+ * (r, p) at float {@code q·MR·kc + p·MR + r}. With stride 1 the MR pixels of a panel that sits in
+ * one output row read MR consecutive floats of one padded input row for every tap, so each packed
+ * row is one contiguous copy; panels that wrap to the next output row, strides &gt; 1 and the
+ * partial last panel take a gather.
+ *
+ * <p>Mutable so one instance per calling thread is reused; {@link #set} happens before the GEMM
+ * starts (the worker pool's hand-off orders it), and the GEMM's threads only read.
+ */
+final class ImplicitIm2row implements PanelSource {
+    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    private static final VectorSpecies<Float> S8 = FloatVector.SPECIES_256, S4 = FloatVector.SPECIES_128;
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+
+    private float[] xpad;
+    private int xOff;
+    private int hp, wp, kh, kw, sh, sw, dh, dw, ow;
+
+    /** Points at the padded planes xpad [C/G, H+2pH, W+2pW] at xOff for the sizes of {@code s}. */
+    ImplicitIm2row set(float[] xpad, int xOff, ConvShape s) {
+        this.xpad = xpad;
+        this.xOff = xOff;
+        hp = s.h() + 2 * s.ph(); wp = s.w() + 2 * s.pw();
+        kh = s.kh(); kw = s.kw(); sh = s.sh(); sw = s.sw(); dh = s.dh(); dw = s.dw(); ow = s.ow();
+        return this;
+    }
+
+    @Override
+    public float get(long i, long j) {
+        int khw = kh * kw;
+        int oy = (int) (i / ow), ox = (int) (i % ow);
+        int ci = (int) (j / khw), r = (int) (j % khw), ky = r / kw, kx = r % kw;
+        return xpad[xOff + (ci * hp + oy * sh + ky * dh) * wp + ox * sw + kx * dw];
+    }
+
+    @Override
+    public void packA(int i0, int mc, int p0, int kc, int mr, MemorySegment dst) {
+        int khw = kh * kw, plane = hp * wp;
+        for (int q = 0; q < mc; q += mr) {
+            int rows = Math.min(mr, mc - q);
+            int j = i0 + q, oy0 = j / ow, ox0 = j - oy0 * ow;
+            // offset of the panel's first pixel in a padded plane, at tap (0, 0)
+            int pix = oy0 * sh * wp + ox0 * sw;
+            boolean contiguous = sw == 1 && rows == mr && ox0 + mr <= ow;
+            long d = 4L * q * kc;
+            int ci = p0 / khw, t = p0 % khw, ky = t / kw, kx = t % kw;
+            for (int p = 0; p < kc; p++, d += 4L * mr) {
+                int tap = xOff + ci * plane + ky * dh * wp + kx * dw;
+                if (contiguous) {
+                    copyRow(dst, d, tap + pix, mr);
+                } else {
+                    gather(dst, d, tap, oy0, ox0, rows, mr);
+                }
+                if (++kx == kw) { // next column of the patch matrix: (ci, ky, kx) in odometer order
+                    kx = 0;
+                    if (++ky == kh) {
+                        ky = 0;
+                        ci++;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * mr consecutive floats of xpad into the packed row at byte d: 8- and 4-lane vector copies
+     * (MR is 12 for every microkernel width). A bulk {@code MemorySegment.copy} of 12 floats
+     * costs more in its checks than the copy itself, and this runs once per packed row.
+     */
+    private void copyRow(MemorySegment dst, long d, int src, int mr) {
+        int r = 0;
+        for (; r + 8 <= mr; r += 8) {
+            FloatVector.fromArray(S8, xpad, src + r).intoMemorySegment(dst, d + 4L * r, LE);
+        }
+        for (; r + 4 <= mr; r += 4) {
+            FloatVector.fromArray(S4, xpad, src + r).intoMemorySegment(dst, d + 4L * r, LE);
+        }
+        for (; r < mr; r++) {
+            dst.set(F32, d + 4L * r, xpad[src + r]);
+        }
+    }
+
+    /** One packed row of a panel whose pixels wrap to later output rows or are strided; zeros past {@code rows}. */
+    private void gather(MemorySegment dst, long d, int tap, int oy, int ox, int rows, int mr) {
+        for (int r = 0; r < rows; ) {
+            int run = Math.min(rows - r, ow - ox);      // pixels left in this output row
+            int src = tap + oy * sh * wp + ox * sw;
+            for (int u = 0; u < run; u++, src += sw) {
+                dst.set(F32, d + 4L * (r + u), xpad[src]);
+            }
+            r += run;
+            ox = 0;
+            oy++;
+        }
+        for (int r = rows; r < mr; r++) {
+            dst.set(F32, d + 4L * r, 0f);
+        }
+    }
+
+    /**
+     * xpad [cg, H+2pH, W+2pW] ← the cg planes of x at xOff with zero borders, for planes
+     * [c0, c1) (the caller splits planes over threads).
+     */
+    static void pad(float[] xpad, float[] x, int xOff, ConvShape s, int c0, int c1) {
+        int h = s.h(), w = s.w(), ph = s.ph(), pw = s.pw(), hp = h + 2 * ph, wp = w + 2 * pw;
+        for (int c = c0; c < c1; c++) {
+            int dp = c * hp * wp, sp = xOff + c * h * w;
+            java.util.Arrays.fill(xpad, dp, dp + ph * wp, 0f);
+            for (int y = 0; y < h; y++) {
+                int dr = dp + (y + ph) * wp;
+                java.util.Arrays.fill(xpad, dr, dr + pw, 0f);
+                System.arraycopy(x, sp + y * w, xpad, dr + pw, w);
+                java.util.Arrays.fill(xpad, dr + pw + w, dr + wp, 0f);
+            }
+            java.util.Arrays.fill(xpad, dp + (h + ph) * wp, dp + hp * wp, 0f);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "implicit im2row [" + kh + "x" + kw + " -> " + ow + " wide rows]";
+    }
+}
