@@ -327,8 +327,10 @@ public final class ConvNeXt {
             h = PatchConv.outSize(h, st.conv.k);
             w = PatchConv.outSize(w, st.conv.k);
         }
+        ConvNeXtBlock.Scratch scratch = st.blocks.length == 0 ? null
+                : new ConvNeXtBlock.Scratch(Nhwc.checkedInt((long) b * h * w, "block rows"), st.dim);
         for (ConvNeXtBlock blk : st.blocks) {
-            blk.forward(a, b, h, w);
+            blk.forward(a, b, h, w, scratch);
         }
         return Tensor.of(a, b, h, w, st.dim);
     }
