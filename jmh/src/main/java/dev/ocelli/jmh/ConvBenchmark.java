@@ -28,14 +28,14 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The three named convolutions of issue 4, batch 1, NCHW, with bias:
  * <ul>
- *   <li>{@code conv3x3}: 3×3, 256→256 at 64×64, padding 1, 19.3 GFLOP (route IMPLICIT, implicit im2col);</li>
+ *   <li>{@code conv3x3}: 3×3, 256→256 at 64×64, padding 1, 4.83 GFLOP (route IMPLICIT, implicit im2row);</li>
  *   <li>{@code patchify}: 14/14, 3→1024 at 336² (CLIP ViT-L/14-336), 0.69 GFLOP (route PATCHIFY);</li>
  *   <li>{@code dwconv}: depthwise 7×7, 192 channels at 192², padding 3, through {@link F#conv2d},
  *       0.35 GFLOP (route DEPTHWISE).</li>
  * </ul>
  * {@code conv3x3}/{@code patchify} call {@link Conv2d} on a GEMM with the given thread count;
  * {@code dwconv} goes through {@link F} on the engine pool set to that count. The {@code route}
- * param also times the other routes on the same shapes (IM2COL = explicit im2col buffer,
+ * param also times the other routes on the same shapes (IM2COL = explicit im2col buffer, IMPLICIT_B = the B-side implicit im2col,
  * the baseline the implicit packing is compared with). Times in ms/op; the {@code gflops}
  * counter gives GFLOP/s with {@code -bm thrpt -tu s}.
  *
