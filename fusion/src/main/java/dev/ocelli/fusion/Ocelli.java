@@ -2,6 +2,7 @@ package dev.ocelli.fusion;
 
 import dev.ocelli.fusion.pipeline.FusionPipeline;
 import dev.ocelli.fusion.pipeline.Pipelines;
+import dev.ocelli.fusion.pipeline.ProgressListener;
 import dev.ocelli.fusion.pipeline.StageTiming;
 import java.nio.file.Path;
 import java.util.List;
@@ -80,10 +81,18 @@ public final class Ocelli {
     }
 
     public static FusionPipeline pipeline(String name, Options options) {
+        return pipeline(name, options, ProgressListener.NONE);
+    }
+
+    /**
+     * {@link #pipeline(String, Options)}, reporting the {@code "load"} phase (one unit per tower,
+     * one for the fusion weights) to {@code progress}.
+     */
+    public static FusionPipeline pipeline(String name, Options options, ProgressListener progress) {
         if (options.checkpoint() == null) {
-            return Pipelines.synthetic(name, options.llmHidden(), options.maxTiles(), options.seed());
+            return Pipelines.synthetic(name, options.llmHidden(), options.maxTiles(), options.seed(), progress);
         }
-        return Pipelines.load(name, options.checkpoint(), options.maxTiles());
+        return Pipelines.load(name, options.checkpoint(), options.maxTiles(), progress);
     }
 
     /**

@@ -105,8 +105,14 @@ public final class MiniGemini extends FusionPipeline {
 
     /** Deterministic synthetic weights at {@code cfg}'s sizes (released key names). */
     public static MiniGemini synthetic(Config cfg, long seed) {
-        VisionTransformer clip = VisionTransformer.synthetic(cfg.clip(), seed);
-        ConvNeXt aux = ConvNeXt.synthetic(cfg.aux(), seed + 1);
+        return synthetic(cfg, seed, ProgressListener.NONE);
+    }
+
+    /** {@link #synthetic(Config, long)}, reporting each tower and the fusion weights to {@code progress}. */
+    public static MiniGemini synthetic(Config cfg, long seed, ProgressListener progress) {
+        Steps steps = new Steps(progress, "load", 3);
+        VisionTransformer clip = steps.run("clip", () -> VisionTransformer.synthetic(cfg.clip(), seed));
+        ConvNeXt aux = steps.run("convnext", () -> ConvNeXt.synthetic(cfg.aux(), seed + 1));
         int ch = 0;
         for (int d : cfg.aux().dims()) {
             ch += d;
@@ -114,8 +120,10 @@ public final class MiniGemini extends FusionPipeline {
         List<ParamSpec> ps = new ArrayList<>();
         PatchInfoMining.parameters(FUSION_PREFIX, cfg.clip().hiddenSize(), ch, ps);
         Mlp2xGelu.parameters(PROJECTOR_PREFIX, cfg.clip().hiddenSize(), cfg.llmHidden(), ps);
-        SyntheticWeights fw = SyntheticWeights.generate(ps, seed + 2);
-        return new MiniGemini(cfg, clip, aux, fw, FUSION_PREFIX, PROJECTOR_PREFIX, List.of(clip.weights(), fw));
+        return steps.run("fusion", () -> {
+            SyntheticWeights fw = SyntheticWeights.generate(ps, seed + 2);
+            return new MiniGemini(cfg, clip, aux, fw, FUSION_PREFIX, PROJECTOR_PREFIX, List.of(clip.weights(), fw));
+        });
     }
 
     /**
@@ -123,11 +131,18 @@ public final class MiniGemini extends FusionPipeline {
      * unless {@code cfg} gives them; {@code cfg.llmHidden() <= 0} takes the projector's width).
      */
     public static MiniGemini load(WeightSource w, Config cfg) {
+        return load(w, cfg, ProgressListener.NONE);
+    }
+
+    /** {@link #load(WeightSource, Config)}, reporting each tower and the fusion weights to {@code progress}. */
+    public static MiniGemini load(WeightSource w, Config cfg, ProgressListener progress) {
+        Steps steps = new Steps(progress, "load", 3);
         VitConfig cc = cfg.clip() != null ? cfg.clip()
                 : VitConfig.infer(VitConfig.Family.CLIP, StateDict.of(w, CLIP_PREFIX));
-        VisionTransformer clip = VisionTransformer.load(w, cc, CLIP_PREFIX);
-        ConvNeXt aux = cfg.aux() != null ? ConvNeXt.load(w, AUX_PREFIX, cfg.aux()) : ConvNeXt.load(w, AUX_PREFIX, Float.NaN);
-        return new MiniGemini(cfg, clip, aux, w, FUSION_PREFIX, PROJECTOR_PREFIX, List.of(w));
+        VisionTransformer clip = steps.run("clip", () -> VisionTransformer.load(w, cc, CLIP_PREFIX));
+        ConvNeXt aux = steps.run("convnext", () -> cfg.aux() != null ? ConvNeXt.load(w, AUX_PREFIX, cfg.aux())
+                : ConvNeXt.load(w, AUX_PREFIX, Float.NaN));
+        return steps.run("fusion", () -> new MiniGemini(cfg, clip, aux, w, FUSION_PREFIX, PROJECTOR_PREFIX, List.of(w)));
     }
 
     /**
@@ -155,16 +170,16 @@ public final class MiniGemini extends FusionPipeline {
     }
 
     @Override
-    public PipelineResult encode(RgbImage image) {
-        Recorder rec = new Recorder();
+    public PipelineResult encode(RgbImage image, ProgressListener progress) {
+        Recorder rec = new Recorder(progress, units(image.width(), image.height(), true));
         Tensor hi = rec.run("preprocess", 0, () -> processor.preprocessPadded(image).toTensor());
         return run(hi, rec);
     }
 
     /** {@code pixelValues}: the high-res CLIP-normalised image [1, 3, R_h, R_h]. */
     @Override
-    public PipelineResult encodePixels(Tensor pixelValues) {
-        return run(pixelValues, new Recorder());
+    public PipelineResult encodePixels(Tensor pixelValues, ProgressListener progress) {
+        return run(pixelValues, new Recorder(progress, units(pixelValues)));
     }
 
     private PipelineResult run(Tensor hi, Recorder rec) {
