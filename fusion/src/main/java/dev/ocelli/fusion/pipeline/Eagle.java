@@ -36,7 +36,14 @@ import java.util.Map;
  *   tokens = mm_projector (mlp2x_gelu 5120→H)                               [1024, H]
  * </pre>
  * <b>code ≠ label</b>: the CLIP tower is labelled 448 but runs at 336 and is upsampled 24→32.
- * Unverified: the master image's normalisation (taken here as the CLIP processor, pad to square).
+ * The master image (checked against NVlabs/EAGLE): {@code expand2square} with the mean colour, then
+ * the ConvNeXt tower's {@code CLIPImageProcessor} (OpenAI CLIP mean/std, bicubic, shortest edge
+ * 1024, centre crop 1024), which the multi-backbone tower adopts as the model's only processor
+ * ({@code multi_backbone_channel_concatenation_encoder.py} line 100, {@code convnext_encoder.py}
+ * lines 24-42, 72-77, {@code mm_utils.py} lines 182-188 with {@code --image_aspect_ratio pad}).
+ * No tower re-normalises: CLIP gets the resized tensor, ConvNeXt-XXL and SAM the tensor itself,
+ * so SAM sees CLIP-normalised pixels (its own SAM processor, {@code sam_encoder.py} line 94, is
+ * never called on this path).
  * The SAM short neck is EAGLE's {@code ShortSamVisionNeck} (keys {@code neck.conv1}, {@code neck.layer_norm1}).
  * Keys: {@code model.vision_tower.vision_towers.{0: CLIP, 1: ConvNeXt, 2: SAM}.…} (each tower's
  * prefix found by its anchor key), {@code model.mm_projector.{0,2}.*}.
