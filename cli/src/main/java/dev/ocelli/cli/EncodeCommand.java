@@ -85,7 +85,8 @@ public final class EncodeCommand extends OcelliCommand {
                 }
             }
         }
-        try (TerminalProgress progress = TerminalProgress.open();
+        try (LiveHeap live = new LiveHeap();
+             TerminalProgress progress = TerminalProgress.open();
              FusionPipeline p = weights == null || weights.isEmpty() ? Ocelli.pipeline(pipeline, opts, progress)
                 : weights.size() == 1 ? Ocelli.pipeline(pipeline, opts.withCheckpoint(weights.get(0)), progress)
                 : Ocelli.compose(pipeline, weights.subList(0, weights.size() - 1), weights.get(weights.size() - 1), opts)) {
@@ -100,9 +101,9 @@ public final class EncodeCommand extends OcelliCommand {
             }
             progress.close(); // the bar's last line ends before the report starts
             if (json) {
-                PipelineReport.printJson(out(), p, r, what);
+                PipelineReport.printJson(out(), p, r, what, live.maxAfterGcBytes());
             } else {
-                PipelineReport.print(out(), p, r, what);
+                PipelineReport.print(out(), p, r, what, live.maxAfterGcBytes());
             }
             if (out != null) {
                 write(out, p, r);
