@@ -17,6 +17,7 @@ import dev.ocelli.encoders.weights.SyntheticWeights;
 import dev.ocelli.encoders.weights.WeightSource;
 import dev.ocelli.fusion.ops.Mlp2xGelu;
 import dev.ocelli.fusion.ops.PatchInfoMining;
+import dev.ocelli.fusion.ops.TokenMaps;
 import dev.ocelli.kernels.F;
 import java.util.ArrayList;
 import java.util.List;
@@ -230,16 +231,26 @@ public final class MiniGemini extends FusionPipeline {
      * MGM's aux tower output: every stage resized to stage 0's grid (bilinear,
      * align_corners=False) and concatenated on channels. Built channels-last so
      * {@link PatchInfoMining} reads it without a transpose; returned as an [B, ΣC, R/4, R/4] view.
+     * Each stage is resized a few channels at a time straight into its slice of the buffer, so no
+     * resized stage exists whole beside it (at 768² the stages resized whole were 0.4 GB, at
+     * Mini-Gemini-HD's 1536² 1.6 GB, on top of the map itself).
      */
     static Tensor highResMap(ConvNeXtFeatures f) {
         Tensor first = f.stages().get(0);
+        long b = first.size(0);
         int h = (int) first.size(2), w = (int) first.size(3);
-        List<Tensor> parts = new ArrayList<>();
+        long channels = 0;
         for (Tensor s : f.stages()) {
-            Tensor m = s.size(2) == h && s.size(3) == w ? s : F.interpolate(s, h, w, "bilinear", false, false);
-            parts.add(m.permute(0, 2, 3, 1));
+            channels += s.size(1);
         }
-        return Tensor.concat(3, parts).permute(0, 3, 1, 2);
+        Tensor nhwc = Tensor.zeros(b, h, w, channels);
+        Tensor map = nhwc.permute(0, 3, 1, 2);
+        long c0 = 0;
+        for (Tensor s : f.stages()) {
+            TokenMaps.interpolateInto(map.narrow(1, c0, s.size(1)), s, "bilinear", false);
+            c0 += s.size(1);
+        }
+        return map;
     }
 
     @Override
