@@ -24,6 +24,9 @@ import java.util.List;
  * {@code llava-hr} (1024, 1024), {@code eagle} (1024, 1024), {@code leo} (448 tiles, 512 per tile).
  * A loaded pipeline is immutable and may be shared between threads; each call allocates its own
  * activations. {@code close()} releases the memory-mapped checkpoint; don't use it afterwards.
+ * To follow a long run, pass a {@link ProgressListener} to {@link #pipeline(String, Options,
+ * ProgressListener)} (one unit per tower while loading) and to {@code encode(image, listener)}
+ * (one per stage, per tile for LEO); the CLI draws its progress bars from these.
  */
 public final class Ocelli {
 
