@@ -20,12 +20,15 @@ public final class DemoCommand extends OcelliCommand {
     public Integer call() throws Exception {
         RgbImage img = SampleImage.load();
         String what = "bundled sample photo " + img.width() + "x" + img.height();
-        try (FusionPipeline p = Ocelli.pipeline("mini-gemini")) {
-            PipelineResult r = p.encode(img);
+        try (LiveHeap live = new LiveHeap();
+             TerminalProgress progress = TerminalProgress.open();
+             FusionPipeline p = Ocelli.pipeline("mini-gemini", Ocelli.Options.defaults(), progress)) {
+            PipelineResult r = p.encode(img, progress);
+            progress.close(); // the bar's last line ends before the report starts
             if (json) {
-                PipelineReport.printJson(out(), p, r, what);
+                PipelineReport.printJson(out(), p, r, what, live.maxAfterGcBytes());
             } else {
-                PipelineReport.print(out(), p, r, what);
+                PipelineReport.print(out(), p, r, what, live.maxAfterGcBytes());
             }
         }
         return Main.EXIT_OK;

@@ -5,6 +5,7 @@ import dev.ocelli.core.safetensors.SafetensorsWriter;
 import dev.ocelli.fusion.Ocelli;
 import dev.ocelli.fusion.pipeline.FusionPipeline;
 import dev.ocelli.fusion.pipeline.PipelineResult;
+import dev.ocelli.fusion.pipeline.ProgressListener;
 import dev.ocelli.kernels.parallel.WorkerPool;
 import dev.ocelli.core.safetensors.SafetensorsFile;
 import java.nio.file.Files;
@@ -28,7 +29,8 @@ public final class EncodeCommand extends OcelliCommand {
         Path image;
 
         @Option(names = "--pixels", description = "A safetensors file with preprocessed 'pixel_values' [1,3,H,W] "
-                + "(as 'features' takes; not for leo).")
+                + "(as 'features' takes); for leo the InternViT tiles [T,3,448,448] (ImageNet mean/std), the SAM "
+                + "input is resized from them.")
         Path pixels;
     }
 
@@ -83,22 +85,25 @@ public final class EncodeCommand extends OcelliCommand {
                 }
             }
         }
-        try (FusionPipeline p = weights == null || weights.isEmpty() ? Ocelli.pipeline(pipeline, opts)
-                : weights.size() == 1 ? Ocelli.pipeline(pipeline, opts.withCheckpoint(weights.get(0)))
+        try (LiveHeap live = new LiveHeap();
+             TerminalProgress progress = TerminalProgress.open();
+             FusionPipeline p = weights == null || weights.isEmpty() ? Ocelli.pipeline(pipeline, opts, progress)
+                : weights.size() == 1 ? Ocelli.pipeline(pipeline, opts.withCheckpoint(weights.get(0)), progress)
                 : Ocelli.compose(pipeline, weights.subList(0, weights.size() - 1), weights.get(weights.size() - 1), opts)) {
             PipelineResult r;
             String what;
             if (input.image != null) {
-                r = p.encode(input.image);
+                r = p.encode(input.image, progress);
                 what = input.image.toString();
             } else {
-                r = encodePixels(p, input.pixels);
-                what = input.pixels + " (pixel_values)";
+                r = encodePixels(p, input.pixels, progress);
+                what = input.pixels + (p.name().equals("leo") ? " (InternViT tiles)" : " (pixel_values)");
             }
+            progress.close(); // the bar's last line ends before the report starts
             if (json) {
-                PipelineReport.printJson(out(), p, r, what);
+                PipelineReport.printJson(out(), p, r, what, live.maxAfterGcBytes());
             } else {
-                PipelineReport.print(out(), p, r, what);
+                PipelineReport.print(out(), p, r, what, live.maxAfterGcBytes());
             }
             if (out != null) {
                 write(out, p, r);
@@ -112,10 +117,7 @@ public final class EncodeCommand extends OcelliCommand {
         return Main.EXIT_OK;
     }
 
-    static PipelineResult encodePixels(FusionPipeline p, Path file) {
-        if (p.name().equals("leo")) {
-            throw new CliException("leo needs two differently preprocessed tile stacks; use --image");
-        }
+    static PipelineResult encodePixels(FusionPipeline p, Path file, ProgressListener progress) {
         if (!Files.isRegularFile(file)) {
             throw new CliException("no such pixels file: " + file);
         }
@@ -129,7 +131,7 @@ public final class EncodeCommand extends OcelliCommand {
             Tensor t = f.tensor(name);
             px = Tensor.of(t.toFloatArray(), t.shape()); // a heap copy: the file is closed before the run
         }
-        return p.encodePixels(px);
+        return p.encodePixels(px, progress);
     }
 
     /** Tokens plus metadata; the writer renames a finished temp file, so no partial --out is left. */

@@ -32,7 +32,8 @@ final class PipelineReport {
         return sum;
     }
 
-    static void print(PrintWriter out, FusionPipeline p, PipelineResult r, String input) {
+    /** {@code liveHeap}: {@link LiveHeap#maxAfterGcBytes()} over the command (load and run). */
+    static void print(PrintWriter out, FusionPipeline p, PipelineResult r, String input, long liveHeap) {
         out.println("Pipeline  " + p.name() + "   input " + input);
         out.println("Weights   " + String.join("; ", p.describeWeights()));
         out.println();
@@ -49,11 +50,13 @@ final class PipelineReport {
         for (Map.Entry<String, String> e : r.info().entrySet()) {
             out.println("          " + e.getKey() + " = " + e.getValue());
         }
-        out.println(fmt("Peak heap %.2f GiB", peakHeapBytes() / (double) (1L << 30)));
+        out.println(fmt("Peak heap %.2f GiB in use, %s", peakHeapBytes() / (double) (1L << 30), liveHeap > 0
+                ? fmt("%.2f GiB live (largest after a GC)", liveHeap / (double) (1L << 30)) : "no GC ran"));
         out.println("Backend   " + KernelInfo.gemmBackendLine() + ", " + KernelInfo.threads() + " threads");
     }
 
-    static void printJson(PrintWriter out, FusionPipeline p, PipelineResult r, String input) throws IOException {
+    static void printJson(PrintWriter out, FusionPipeline p, PipelineResult r, String input, long liveHeap)
+            throws IOException {
         try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
             g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
             g.useDefaultPrettyPrinter();
@@ -83,6 +86,7 @@ final class PipelineReport {
             }
             g.writeEndObject();
             g.writeNumberField("peak_heap_bytes", peakHeapBytes());
+            g.writeNumberField("live_heap_bytes", liveHeap);
             g.writeStringField("backend", KernelInfo.gemmBackendLine());
             g.writeNumberField("threads", KernelInfo.threads());
             g.writeEndObject();

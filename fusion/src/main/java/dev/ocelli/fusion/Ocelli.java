@@ -2,6 +2,7 @@ package dev.ocelli.fusion;
 
 import dev.ocelli.fusion.pipeline.FusionPipeline;
 import dev.ocelli.fusion.pipeline.Pipelines;
+import dev.ocelli.fusion.pipeline.ProgressListener;
 import dev.ocelli.fusion.pipeline.StageTiming;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,6 +24,9 @@ import java.util.List;
  * {@code llava-hr} (1024, 1024), {@code eagle} (1024, 1024), {@code leo} (448 tiles, 512 per tile).
  * A loaded pipeline is immutable and may be shared between threads; each call allocates its own
  * activations. {@code close()} releases the memory-mapped checkpoint; don't use it afterwards.
+ * To follow a long run, pass a {@link ProgressListener} to {@link #pipeline(String, Options,
+ * ProgressListener)} (one unit per tower while loading) and to {@code encode(image, listener)}
+ * (one per stage, per tile for LEO); the CLI draws its progress bars from these.
  */
 public final class Ocelli {
 
@@ -80,10 +84,18 @@ public final class Ocelli {
     }
 
     public static FusionPipeline pipeline(String name, Options options) {
+        return pipeline(name, options, ProgressListener.NONE);
+    }
+
+    /**
+     * {@link #pipeline(String, Options)}, reporting the {@code "load"} phase (one unit per tower,
+     * one for the fusion weights) to {@code progress}.
+     */
+    public static FusionPipeline pipeline(String name, Options options, ProgressListener progress) {
         if (options.checkpoint() == null) {
-            return Pipelines.synthetic(name, options.llmHidden(), options.maxTiles(), options.seed());
+            return Pipelines.synthetic(name, options.llmHidden(), options.maxTiles(), options.seed(), progress);
         }
-        return Pipelines.load(name, options.checkpoint(), options.maxTiles());
+        return Pipelines.load(name, options.checkpoint(), options.maxTiles(), progress);
     }
 
     /**

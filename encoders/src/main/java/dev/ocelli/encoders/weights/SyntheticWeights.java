@@ -1,7 +1,9 @@
 package dev.ocelli.encoders.weights;
 
 import dev.ocelli.core.DType;
+import dev.ocelli.core.Layout;
 import dev.ocelli.core.OcelliException;
+import dev.ocelli.core.Storage;
 import dev.ocelli.core.Tensor;
 import dev.ocelli.kernels.parallel.WorkerPool;
 import java.util.Collections;
@@ -35,26 +37,64 @@ public final class SyntheticWeights implements WeightSource {
         this.tensors = tensors;
     }
 
+    /**
+     * Parameters are packed into shared slabs of up to {@link #SLAB} floats rather than one array
+     * each. A heap array of a power-of-two size (a 1024×1024 or 4096×1024 weight) is a G1
+     * humongous object that needs its 16-byte header in one more region, so with one array per
+     * weight a ViT-L's 1.2 GB took 1.7 GB of heap; in slabs the padding is at most one region per
+     * slab. Each tensor is a contiguous view at a 16-float-aligned offset, as a memory-mapped
+     * checkpoint's tensors are views into the file; the values are the same.
+     */
+    static final int SLAB = 1 << 26; // 256 MB of floats
+
     /** Fills every parameter of {@code params}. */
     public static SyntheticWeights generate(List<ParamSpec> params, long seed) {
         Map<String, Tensor> out = new LinkedHashMap<>();
-        int chunks = 0;
-        for (ParamSpec p : params) {
-            long n = p.numel();
-            if (n > Integer.MAX_VALUE - 8) {
-                throw new OcelliException("synthetic weight " + p.name() + " has " + n + " elements, too many for one array");
+        int n = params.size();
+        float[][] arrays = new float[n][];
+        int[] offsets = new int[n];
+        // lay the parameters out in slabs: first fit in order, a parameter bigger than a slab alone
+        List<Integer> pending = new java.util.ArrayList<>();
+        long used = 0;
+        for (int pi = 0; pi < n; pi++) {
+            ParamSpec p = params.get(pi);
+            long numel = p.numel();
+            if (numel > Integer.MAX_VALUE - 8) {
+                throw new OcelliException("synthetic weight " + p.name() + " has " + numel + " elements, too many for one array");
             }
             if (out.containsKey(p.name())) {
                 throw new OcelliException("parameter list names " + p.name() + " twice");
             }
-            out.put(p.name(), Tensor.zeros(p.shape()));
-            chunks += (int) ((n + CHUNK - 1) / CHUNK);
+            out.put(p.name(), null); // reserve the name in order; filled below
+            if (numel > SLAB) {
+                arrays[pi] = new float[(int) numel];
+                continue;
+            }
+            long start = (used + 15) & ~15L;
+            if (start + numel > SLAB) {
+                closeSlab(pending, used, arrays);
+                start = 0;
+            }
+            offsets[pi] = (int) start;
+            used = start + numel;
+            pending.add(pi);
+        }
+        closeSlab(pending, used, arrays);
+        java.util.IdentityHashMap<float[], Storage> storages = new java.util.IdentityHashMap<>();
+        for (int pi = 0; pi < n; pi++) {
+            ParamSpec p = params.get(pi);
+            Storage st = storages.computeIfAbsent(arrays[pi], Storage::ofFloats);
+            Layout contiguous = Layout.contiguous(p.shape());
+            out.put(p.name(), Tensor.wrap(st, new Layout(contiguous.shape(), contiguous.strides(), offsets[pi])));
         }
         // task t -> (parameter, chunk)
+        int chunks = 0;
+        for (ParamSpec p : params) {
+            chunks += (int) ((p.numel() + CHUNK - 1) / CHUNK);
+        }
         int[] taskParam = new int[chunks];
         int[] taskChunk = new int[chunks];
-        Tensor[] dest = out.values().toArray(new Tensor[0]);
-        for (int pi = 0, t = 0; pi < params.size(); pi++) {
+        for (int pi = 0, t = 0; pi < n; pi++) {
             int nc = (int) ((params.get(pi).numel() + CHUNK - 1) / CHUNK);
             for (int c = 0; c < nc; c++, t++) {
                 taskParam[t] = pi;
@@ -62,19 +102,36 @@ public final class SyntheticWeights implements WeightSource {
             }
         }
         WorkerPool.shared().run(chunks, t -> {
-            ParamSpec p = params.get(taskParam[t]);
-            float[] a = dest[taskParam[t]].storage().floatArray();
+            int pi = taskParam[t];
+            ParamSpec p = params.get(pi);
             int from = taskChunk[t] * CHUNK;
-            int to = Math.min(a.length, from + CHUNK);
-            fill(a, from, to, seed ^ fnv1a(p.name()), p.init());
+            int to = (int) Math.min(p.numel(), from + (long) CHUNK);
+            fill(arrays[pi], offsets[pi], from, to, seed ^ fnv1a(p.name()), p.init());
         });
         return new SyntheticWeights(seed, Collections.unmodifiableMap(out));
     }
 
+    /** One array for the parameters in {@code pending}, {@code size} floats. */
+    private static void closeSlab(List<Integer> pending, long size, float[][] arrays) {
+        if (pending.isEmpty()) {
+            return;
+        }
+        float[] slab = new float[(int) size];
+        for (int pi : pending) {
+            arrays[pi] = slab;
+        }
+        pending.clear();
+    }
+
     static void fill(float[] a, int from, int to, long base, ParamSpec.Init init) {
+        fill(a, 0, from, to, base, init);
+    }
+
+    /** Elements [from, to) of a parameter whose element 0 is at {@code a[at]}: {@code a[at + i]} = element i. */
+    static void fill(float[] a, int at, int from, int to, long base, ParamSpec.Init init) {
         float mean = init.mean();
         if (init.std() == 0f) {
-            java.util.Arrays.fill(a, from, to, mean);
+            java.util.Arrays.fill(a, at + from, at + to, mean);
             return;
         }
         float half = (float) (init.std() * Math.sqrt(3.0));
@@ -82,16 +139,16 @@ public final class SyntheticWeights implements WeightSource {
         // one 64-bit hash feeds two elements: 2j from bits 40..63, 2j+1 from bits 8..31
         int i = from;
         if ((i & 1) != 0) { // odd start (not produced by generate's even chunks, kept for callers)
-            a[i] = mean - half + (int) ((mix(base + ((i >> 1) + 1L) * GOLDEN) >>> 8) & 0xFFFFFF) * scale;
+            a[at + i] = mean - half + (int) ((mix(base + ((i >> 1) + 1L) * GOLDEN) >>> 8) & 0xFFFFFF) * scale;
             i++;
         }
         for (; i + 1 < to; i += 2) {
             long z = mix(base + ((i >> 1) + 1L) * GOLDEN);
-            a[i] = mean - half + (int) (z >>> 40) * scale;
-            a[i + 1] = mean - half + (int) ((z >>> 8) & 0xFFFFFF) * scale;
+            a[at + i] = mean - half + (int) (z >>> 40) * scale;
+            a[at + i + 1] = mean - half + (int) ((z >>> 8) & 0xFFFFFF) * scale;
         }
         if (i < to) { // scalar tail
-            a[i] = mean - half + (int) (mix(base + ((i >> 1) + 1L) * GOLDEN) >>> 40) * scale;
+            a[at + i] = mean - half + (int) (mix(base + ((i >> 1) + 1L) * GOLDEN) >>> 40) * scale;
         }
     }
 

@@ -165,6 +165,27 @@ class WeightsTest {
     }
 
     @Test
+    void syntheticTensorsShareSlabsWithoutChangingValues() {
+        List<ParamSpec> ps = List.of(new ParamSpec("x.weight", new long[] {3, 5}, ParamSpec.Init.WEIGHT),
+                new ParamSpec("x.bias", new long[] {3}, ParamSpec.Init.BIAS),
+                new ParamSpec("y.weight", new long[] {1024, 7}, ParamSpec.Init.WEIGHT),
+                new ParamSpec("y.norm", new long[] {33}, ParamSpec.Init.NORM_WEIGHT));
+        SyntheticWeights w = SyntheticWeights.generate(ps, 99);
+        for (ParamSpec p : ps) {
+            Tensor t = w.tensor(p.name());
+            assertThat(t.shape()).containsExactly(p.shape());
+            assertThat(t.isContiguous()).isTrue();
+            assertThat(t.offset() % 16).as("%s offset %d", p.name(), t.offset()).isZero();
+            // each tensor's values are those of the tensor generated alone: packing changes nothing
+            float[] alone = new float[(int) p.numel()];
+            SyntheticWeights.fill(alone, 0, alone.length, 99 ^ SyntheticWeights.fnv1a(p.name()), p.init());
+            assertThat(t.toFloatArray()).as(p.name()).containsExactly(alone);
+        }
+        assertThat(w.tensor("y.weight").storage()).isSameAs(w.tensor("x.weight").storage());
+        assertThat(w.tensor("y.weight").offset()).isGreaterThanOrEqualTo(w.tensor("x.bias").offset() + 3);
+    }
+
+    @Test
     void hfConfigsParse() throws IOException {
         Path clip = dir.resolve("clip.json");
         Files.writeString(clip, """

@@ -214,13 +214,34 @@ public final class PatchInfoMining {
             throw new ShapeException("PatchInfoMining HD (grid " + g + "): crops " + Shapes.str(crops.shape()) + ", global "
                     + Shapes.str(global.shape()) + ", XH " + Shapes.str(xh.shape()) + " do not fit together");
         }
-        Tensor xhGlobal = F.interpolate(xh, (int) r, (int) r, "bilinear", false, false);
+        // the global view, resized a few channels at a time (a dense copy of the whole
+        // channels-last map would be 1.7 GB at 1536²)
+        Tensor xhGlobal = Tensor.zeros(b, ch, r, r);
+        TokenMaps.interpolateInto(xhGlobal, xh, "bilinear", false);
         Tensor tg = forward(global, xhGlobal);                                        // [B, N, C]
-        // [B, Ch, g, R, g, R] → [B, g, g, Ch, R, R] → [B·g², Ch, R, R]
-        Tensor xhCrops = xh.reshape(b, ch, g, r, g, r).permute(0, 2, 4, 1, 3, 5).reshape(b * g * g, ch, r, r);
-        Tensor tc = forward(crops, xhCrops).reshape(b, (long) g * g * n, c);
-        List<Tensor> parts = new ArrayList<>(List.of(tg, tc));
-        return Tensor.concat(1, parts);
+        xhGlobal = null;
+        // crop k = gy·g + gx of batch bi is the view XH[bi, :, gy·R:(gy+1)·R, gx·R:(gx+1)·R]:
+        // mined in place, where [B, Ch, g, R, g, R] → [B·g², Ch, R, R] would copy the whole map
+        List<Tensor> parts = new ArrayList<>();
+        parts.add(tg);
+        for (long bi = 0; bi < b; bi++) {
+            for (int k = 0; k < g * g; k++) {
+                Tensor view = xh.narrow(0, bi, 1).narrow(2, (long) (k / g) * r, r).narrow(3, (long) (k % g) * r, r);
+                parts.add(forward(crops.narrow(0, bi * g * g + k, 1), view).reshape(1, n, c));
+            }
+        }
+        if (b == 1) {
+            return Tensor.concat(1, parts);
+        }
+        // [B, N, C] global, then per batch its g² crops: regroup batch-major
+        List<Tensor> rows = new ArrayList<>();
+        for (long bi = 0; bi < b; bi++) {
+            List<Tensor> row = new ArrayList<>();
+            row.add(tg.narrow(0, bi, 1));
+            row.addAll(parts.subList(1 + (int) bi * g * g, 1 + (int) (bi + 1) * g * g));
+            rows.add(Tensor.concat(1, row));
+        }
+        return Tensor.concat(0, rows);
     }
 
     public int clipDim() {

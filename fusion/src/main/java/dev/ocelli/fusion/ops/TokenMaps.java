@@ -20,6 +20,31 @@ public final class TokenMaps {
     }
 
     /** Side of the square grid of {@code n} tokens; ShapeException when n is not a square. */
+    /** Channels per call of {@link #interpolateInto}: 192 planes of 384² are 113 MB. */
+    static final int RESIZE_CHANNELS = 192;
+
+    /**
+     * {@code dst.copyFrom(F.interpolate(src, dst's H×W, mode, alignCorners))} for src [B, C, h, w]
+     * and dst [B, C, H, W] (any strides, e.g. a channel slice of a channels-last buffer), a few
+     * channels at a time. The planes are resized independently, so the values are the same as one
+     * call; the full-size temporaries (a dense copy of a strided src, the whole resized map) never
+     * exist: Mini-Gemini-HD's 2880×384² map is 1.7 GB.
+     */
+    public static void interpolateInto(Tensor dst, Tensor src, String mode, boolean alignCorners) {
+        long[] d = dst.shape(), s = src.shape();
+        if (d.length != 4 || s.length != 4 || d[0] != s[0] || d[1] != s[1]) {
+            throw new ShapeException("interpolateInto: src " + Shapes.str(s) + " and dst "
+                    + Shapes.str(d) + " must be [B, C, h, w] and [B, C, H, W]");
+        }
+        int h = (int) d[2], w = (int) d[3];
+        for (long c0 = 0; c0 < s[1]; c0 += RESIZE_CHANNELS) {
+            long n = Math.min(RESIZE_CHANNELS, s[1] - c0);
+            Tensor part = src.narrow(1, c0, n);
+            Tensor r = part.size(2) == h && part.size(3) == w ? part : F.interpolate(part, h, w, mode, alignCorners, false);
+            dst.narrow(1, c0, n).copyFrom(r);
+        }
+    }
+
     public static int side(long n, String what) {
         int s = (int) Math.round(Math.sqrt(n));
         if ((long) s * s != n) {

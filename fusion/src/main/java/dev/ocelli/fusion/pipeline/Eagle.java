@@ -36,7 +36,14 @@ import java.util.Map;
  *   tokens = mm_projector (mlp2x_gelu 5120→H)                               [1024, H]
  * </pre>
  * <b>code ≠ label</b>: the CLIP tower is labelled 448 but runs at 336 and is upsampled 24→32.
- * Unverified: the master image's normalisation (taken here as the CLIP processor, pad to square).
+ * The master image (checked against NVlabs/EAGLE): {@code expand2square} with the mean colour, then
+ * the ConvNeXt tower's {@code CLIPImageProcessor} (OpenAI CLIP mean/std, bicubic, shortest edge
+ * 1024, centre crop 1024), which the multi-backbone tower adopts as the model's only processor
+ * ({@code multi_backbone_channel_concatenation_encoder.py} line 100, {@code convnext_encoder.py}
+ * lines 24-42, 72-77, {@code mm_utils.py} lines 182-188 with {@code --image_aspect_ratio pad}).
+ * No tower re-normalises: CLIP gets the resized tensor, ConvNeXt-XXL and SAM the tensor itself,
+ * so SAM sees CLIP-normalised pixels (its own SAM processor, {@code sam_encoder.py} line 94, is
+ * never called on this path).
  * The SAM short neck is EAGLE's {@code ShortSamVisionNeck} (keys {@code neck.conv1}, {@code neck.layer_norm1}).
  * Keys: {@code model.vision_tower.vision_towers.{0: CLIP, 1: ConvNeXt, 2: SAM}.…} (each tower's
  * prefix found by its anchor key), {@code model.mm_projector.{0,2}.*}.
@@ -87,27 +94,42 @@ public final class Eagle extends FusionPipeline {
     }
 
     public static Eagle synthetic(Config cfg, long seed) {
-        VisionTransformer clip = VisionTransformer.synthetic(cfg.clip(), seed);
-        ConvNeXt convnext = ConvNeXt.synthetic(cfg.convnext(), seed + 1);
-        VisionTransformer sam = VisionTransformer.synthetic(cfg.sam(), seed + 2);
+        return synthetic(cfg, seed, ProgressListener.NONE);
+    }
+
+    /** {@link #synthetic(Config, long)}, reporting each tower and the fusion weights to {@code progress}. */
+    public static Eagle synthetic(Config cfg, long seed, ProgressListener progress) {
+        Steps steps = new Steps(progress, "load", 4);
+        VisionTransformer clip = steps.run("clip", () -> VisionTransformer.synthetic(cfg.clip(), seed));
+        ConvNeXt convnext = steps.run("convnext", () -> ConvNeXt.synthetic(cfg.convnext(), seed + 1));
+        VisionTransformer sam = steps.run("sam", () -> VisionTransformer.synthetic(cfg.sam(), seed + 2));
         int[] dims = cfg.convnext().dims();
         int channels = cfg.clip().hiddenSize() + dims[dims.length - 1] + 4 * cfg.sam().neckChannels();
         List<ParamSpec> ps = new ArrayList<>();
         Mlp2xGelu.parameters(PROJECTOR_PREFIX, channels, cfg.llmHidden(), ps);
-        SyntheticWeights fw = SyntheticWeights.generate(ps, seed + 3);
-        return new Eagle(cfg, clip, convnext, sam, fw, List.of(clip.weights(), sam.weights(), fw));
+        return steps.run("fusion", () -> {
+            SyntheticWeights fw = SyntheticWeights.generate(ps, seed + 3);
+            return new Eagle(cfg, clip, convnext, sam, fw, List.of(clip.weights(), sam.weights(), fw));
+        });
     }
 
     /** From one checkpoint; each tower's prefix under {@code model.vision_tower.vision_towers.} found by its anchor. */
     public static Eagle load(WeightSource w, Config cfg) {
+        return load(w, cfg, ProgressListener.NONE);
+    }
+
+    /** {@link #load(WeightSource, Config)}, reporting each tower and the fusion weights to {@code progress}. */
+    public static Eagle load(WeightSource w, Config cfg, ProgressListener progress) {
+        Steps steps = new Steps(progress, "load", 4);
         VitConfig cc = cfg.clip() != null ? cfg.clip()
                 : VitConfig.infer(VitConfig.Family.CLIP, StateDict.detect(w, null, "pre_layrnorm.weight"));
-        VisionTransformer clip = VisionTransformer.load(w, cc, null);
-        ConvNeXt convnext = cfg.convnext() != null ? ConvNeXt.load(w, null, cfg.convnext()) : ConvNeXt.load(w, null, Float.NaN);
+        VisionTransformer clip = steps.run("clip", () -> VisionTransformer.load(w, cc, null));
+        ConvNeXt convnext = steps.run("convnext", () -> cfg.convnext() != null ? ConvNeXt.load(w, null, cfg.convnext())
+                : ConvNeXt.load(w, null, Float.NaN));
         VitConfig sc = cfg.sam() != null ? cfg.sam()
                 : VitConfig.infer(VitConfig.Family.SAM, StateDict.detect(w, null, "patch_embed.projection.weight"));
-        VisionTransformer sam = VisionTransformer.load(w, sc, null);
-        return new Eagle(cfg, clip, convnext, sam, w, List.of(w));
+        VisionTransformer sam = steps.run("sam", () -> VisionTransformer.load(w, sc, null));
+        return steps.run("fusion", () -> new Eagle(cfg, clip, convnext, sam, w, List.of(w)));
     }
 
     /** From separately loaded towers plus a file with {@code model.mm_projector.*}; the pipeline closes {@code sources}. */
@@ -127,16 +149,16 @@ public final class Eagle extends FusionPipeline {
     }
 
     @Override
-    public PipelineResult encode(RgbImage image) {
-        Recorder rec = new Recorder();
+    public PipelineResult encode(RgbImage image, ProgressListener progress) {
+        Recorder rec = new Recorder(progress, units(image.width(), image.height(), true));
         Tensor x = rec.run("preprocess", 0, () -> processor.preprocessPadded(image).toTensor());
         return run(x, rec);
     }
 
     /** {@code pixelValues}: the master image [1, 3, R, R]. */
     @Override
-    public PipelineResult encodePixels(Tensor pixelValues) {
-        return run(pixelValues, new Recorder());
+    public PipelineResult encodePixels(Tensor pixelValues, ProgressListener progress) {
+        return run(pixelValues, new Recorder(progress, units(pixelValues)));
     }
 
     private PipelineResult run(Tensor x, Recorder rec) {

@@ -31,11 +31,21 @@ public abstract class FusionPipeline implements AutoCloseable {
     public abstract int llmHidden();
 
     /** Runs the whole pipeline on a decoded image. */
-    public abstract PipelineResult encode(RgbImage image);
+    public PipelineResult encode(RgbImage image) {
+        return encode(image, ProgressListener.NONE);
+    }
+
+    /** {@link #encode(RgbImage)}, reporting each stage (LEO: each tile) to {@code progress}. */
+    public abstract PipelineResult encode(RgbImage image, ProgressListener progress);
 
     /** Reads an image file (EXIF orientation applied) and runs {@link #encode(RgbImage)}. */
     public PipelineResult encode(Path imageFile) {
-        return encode(ImageDecoder.read(imageFile));
+        return encode(imageFile, ProgressListener.NONE);
+    }
+
+    /** {@link #encode(Path)}, reporting each stage (LEO: each tile) to {@code progress}. */
+    public PipelineResult encode(Path imageFile, ProgressListener progress) {
+        return encode(ImageDecoder.read(imageFile), progress);
     }
 
     /** Runs on an AWT image (converted through {@link Images#fromBuffered}, sRGB, alpha dropped). */
@@ -44,7 +54,26 @@ public abstract class FusionPipeline implements AutoCloseable {
     }
 
     /** Runs from an already preprocessed pixel tensor (see each pipeline for what it expects). */
-    public abstract PipelineResult encodePixels(Tensor pixelValues);
+    public PipelineResult encodePixels(Tensor pixelValues) {
+        return encodePixels(pixelValues, ProgressListener.NONE);
+    }
+
+    /** {@link #encodePixels(Tensor)}, reporting each stage (LEO: each tile) to {@code progress}. */
+    public abstract PipelineResult encodePixels(Tensor pixelValues, ProgressListener progress);
+
+    /**
+     * Progress units of one run: the plan's stages, without the preprocessing ones when the run
+     * starts from pixels.
+     */
+    long units(int width, int height, boolean fromImage) {
+        return plan(width, height).stream().filter(s -> fromImage || !s.name().startsWith("preprocess")).count();
+    }
+
+    /** {@link #units} of a run from {@code pixelValues} [.., H, W] (any rank: a bad one fails later, with its own message). */
+    long units(Tensor pixelValues) {
+        int r = pixelValues.rank();
+        return units(r >= 1 ? (int) pixelValues.size(r - 1) : 1, r >= 2 ? (int) pixelValues.size(r - 2) : 1, false);
+    }
 
     /**
      * Shape-only dry run for an image of {@code width × height}: each stage's output shape and

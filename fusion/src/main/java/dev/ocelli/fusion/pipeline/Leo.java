@@ -1,5 +1,6 @@
 package dev.ocelli.fusion.pipeline;
 
+import dev.ocelli.core.Shapes;
 import dev.ocelli.core.Tensor;
 import dev.ocelli.encoders.preprocess.DynamicPreprocess;
 import dev.ocelli.encoders.preprocess.ImageProcessor;
@@ -16,6 +17,7 @@ import dev.ocelli.fusion.ops.LnMlp;
 import dev.ocelli.fusion.ops.Mlp2xGelu;
 import dev.ocelli.fusion.ops.PixelShuffleSteps;
 import dev.ocelli.fusion.ops.SequenceConcat;
+import dev.ocelli.kernels.F;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -74,31 +76,54 @@ public final class Leo extends FusionPipeline {
             sd.finish();
         }
         this.cfg = new Config(internVit.config(), sam.config(), cfg.tileSize(), cfg.samRes(), cfg.maxTiles(), hidden);
-        this.internVlProcessor = new ImageProcessor(ProcessorConfig.internVl(cfg.tileSize()));
+        this.internVlProcessor = internVlProcessor(cfg.tileSize());
+        this.samProcessor = samProcessor(cfg.samRes());
+    }
+
+    /** InternViT tiles: {@code build_transform(tileSize)} (bicubic, ImageNet mean/std). */
+    static ImageProcessor internVlProcessor(int tileSize) {
+        return new ImageProcessor(ProcessorConfig.internVl(tileSize));
+    }
+
+    /** SAM tiles: the SAM processor with its side set to {@code samRes} (longest edge, bilinear, ImageNet mean/std, zero pad). */
+    static ImageProcessor samProcessor(int samRes) {
         ProcessorConfig s = ProcessorConfig.sam();
-        this.samProcessor = new ImageProcessor(new ProcessorConfig(true, new ProcessorConfig.LongestEdge(cfg.samRes()),
-                s.resample(), false, 0, 0, true, s.rescaleFactor(), true, s.imageMean(), s.imageStd(), true, cfg.samRes(),
-                cfg.samRes()));
+        return new ImageProcessor(new ProcessorConfig(true, new ProcessorConfig.LongestEdge(samRes), s.resample(), false,
+                0, 0, true, s.rescaleFactor(), true, s.imageMean(), s.imageStd(), true, samRes, samRes));
     }
 
     public static Leo synthetic(Config cfg, long seed) {
-        VisionTransformer iv = VisionTransformer.synthetic(cfg.internVit(), seed);
-        VisionTransformer sam = VisionTransformer.synthetic(cfg.sam(), seed + 1);
+        return synthetic(cfg, seed, ProgressListener.NONE);
+    }
+
+    /** {@link #synthetic(Config, long)}, reporting each tower and the fusion weights to {@code progress}. */
+    public static Leo synthetic(Config cfg, long seed, ProgressListener progress) {
+        Steps steps = new Steps(progress, "load", 3);
+        VisionTransformer iv = steps.run("internvit", () -> VisionTransformer.synthetic(cfg.internVit(), seed));
+        VisionTransformer sam = steps.run("sam", () -> VisionTransformer.synthetic(cfg.sam(), seed + 1));
         List<ParamSpec> ps = new ArrayList<>();
         LnMlp.parameters("mlp1.", 4 * cfg.internVit().hiddenSize(), cfg.llmHidden(), ps);
         LnMlp.parameters("mlp2.", 16 * cfg.sam().neckChannels(), cfg.llmHidden(), ps);
-        SyntheticWeights fw = SyntheticWeights.generate(ps, seed + 2);
-        return new Leo(cfg, iv, sam, fw, List.of(iv.weights(), sam.weights(), fw));
+        return steps.run("fusion", () -> {
+            SyntheticWeights fw = SyntheticWeights.generate(ps, seed + 2);
+            return new Leo(cfg, iv, sam, fw, List.of(iv.weights(), sam.weights(), fw));
+        });
     }
 
     public static Leo load(WeightSource w, Config cfg) {
+        return load(w, cfg, ProgressListener.NONE);
+    }
+
+    /** {@link #load(WeightSource, Config)}, reporting each tower and the fusion weights to {@code progress}. */
+    public static Leo load(WeightSource w, Config cfg, ProgressListener progress) {
+        Steps steps = new Steps(progress, "load", 3);
         VitConfig ic = cfg.internVit() != null ? cfg.internVit()
                 : VitConfig.infer(VitConfig.Family.INTERNVIT, StateDict.detect(w, null, "encoder.layers.0.ls1"));
-        VisionTransformer iv = VisionTransformer.load(w, ic, null);
+        VisionTransformer iv = steps.run("internvit", () -> VisionTransformer.load(w, ic, null));
         VitConfig sc = cfg.sam() != null ? cfg.sam()
                 : VitConfig.infer(VitConfig.Family.SAM, StateDict.detect(w, null, "patch_embed.projection.weight"));
-        VisionTransformer sam = VisionTransformer.load(w, sc, null);
-        return new Leo(cfg, iv, sam, w, List.of(w));
+        VisionTransformer sam = steps.run("sam", () -> VisionTransformer.load(w, sc, null));
+        return steps.run("fusion", () -> new Leo(cfg, iv, sam, w, List.of(w)));
     }
 
     /** From separately loaded encoders plus a file with {@code mlp1.*}, {@code mlp2.*}; the pipeline closes {@code sources}. */
@@ -122,12 +147,12 @@ public final class Leo extends FusionPipeline {
     }
 
     @Override
-    public PipelineResult encode(RgbImage image) {
-        Recorder rec = new Recorder();
+    public PipelineResult encode(RgbImage image, ProgressListener progress) {
         DynamicPreprocess.Plan plan = DynamicPreprocess.plan(image.width(), image.height(), 1, cfg.maxTiles(),
                 cfg.tileSize(), true);
         List<RgbImage> tiles = DynamicPreprocess.tiles(image, plan);
         int t = tiles.size();
+        Recorder rec = new Recorder(progress, units(t, true));
         Tensor iv = rec.run("preprocess-internvit", 0, () -> internVlProcessor.pixelValues(tiles));
         Tensor sm = rec.run("preprocess-sam", 0, () -> samProcessor.pixelValues(tiles));
         PipelineResult r = encodeTiles(iv, sm, rec);
@@ -135,16 +160,57 @@ public final class Leo extends FusionPipeline {
                 "grid", plan.cols() + "x" + plan.rows(), "thumbnail", String.valueOf(plan.thumbnail())));
     }
 
-    /** Not available: LEO's two encoders take differently processed tiles; use {@link #encodeTiles}. */
+    /**
+     * {@code pixelValues}: the InternViT tiles [T, 3, 448, 448] as {@code build_transform} makes them
+     * (ImageNet mean/std; tiles in grid order, then the thumbnail). The SAM tiles are derived from
+     * them ({@link #samTilesFrom}), so this equals {@link #encode(RgbImage)} up to the SAM
+     * processor's uint8 rounding (at most one level, 1/255/std ≈ 0.0175 per normalised pixel).
+     */
     @Override
-    public PipelineResult encodePixels(Tensor pixelValues) {
-        throw new UnsupportedOperationException("leo takes two preprocessed tile stacks (InternViT [T,3,448,448] and "
-                + "SAM [T,3,1024,1024]); use encodeTiles(internVitTiles, samTiles) or encode(image)");
+    public PipelineResult encodePixels(Tensor pixelValues, ProgressListener progress) {
+        checkTiles("pixel_values", pixelValues, cfg.tileSize());
+        int t = (int) pixelValues.size(0);
+        Recorder rec = new Recorder(progress, units(t, false) + 1);
+        Tensor sm = rec.run("resize-sam", 0, () -> samTilesFrom(pixelValues));
+        return encodeTiles(pixelValues, sm, rec);
+    }
+
+    /**
+     * The SAM input of each tile from its InternViT input: {@code interpolate(x, samRes, bilinear,
+     * align_corners=False)}. Both of LEO's preprocessors normalise with the ImageNet mean/std and the
+     * tiles are square, so the SAM processor (PIL bilinear, longest side 448 → 1024, no padding
+     * left) is this resize of the same normalised values; normalising is affine per channel, so it
+     * commutes with the resize. PIL's upsampling bilinear has the same taps as
+     * {@code align_corners=False} (edges clamped); it rounds to uint8 after each of its two
+     * separable passes, which this skips: at most one level of difference (1/255/std).
+     */
+    public Tensor samTilesFrom(Tensor internVitTiles) {
+        checkTiles("internVitTiles", internVitTiles, cfg.tileSize());
+        return F.interpolate(internVitTiles, cfg.samRes(), cfg.samRes(), "bilinear", false, false);
+    }
+
+    private static void checkTiles(String what, Tensor x, int side) {
+        long[] s = x.shape();
+        if (s.length != 4 || s[1] != 3 || s[2] != side || s[3] != side) {
+            throw new IllegalArgumentException("leo: " + what + " must be InternViT tiles [T, 3, " + side + ", " + side
+                    + "] (build_transform: ImageNet mean/std), got " + Shapes.str(s));
+        }
+    }
+
+    /** Progress units of a run over {@code t} tiles: the plan's stages, the two encoders counted per tile. */
+    private long units(int t, boolean fromImage) {
+        long stages = fromImage ? 7 : 5; // preprocess ×2, internvit, mlp1, sam, mlp2, interleave
+        return stages - 2 + 2L * t;
     }
 
     /** internVitTiles [T, 3, 448, 448] (build_transform), samTiles [T, 3, 1024, 1024] (SAM processor). */
     public PipelineResult encodeTiles(Tensor internVitTiles, Tensor samTiles) {
-        return encodeTiles(internVitTiles, samTiles, new Recorder());
+        return encodeTiles(internVitTiles, samTiles, ProgressListener.NONE);
+    }
+
+    /** {@link #encodeTiles(Tensor, Tensor)}, reporting each stage and each tile to {@code progress}. */
+    public PipelineResult encodeTiles(Tensor internVitTiles, Tensor samTiles, ProgressListener progress) {
+        return encodeTiles(internVitTiles, samTiles, new Recorder(progress, units((int) internVitTiles.size(0), false)));
     }
 
     private PipelineResult encodeTiles(Tensor ivTiles, Tensor samTiles, Recorder rec) {
@@ -155,21 +221,12 @@ public final class Leo extends FusionPipeline {
         VitConfig ic = internVit.config(), sc = sam.config();
         int ig = cfg.tileSize() / ic.patchSize(), sg = cfg.samRes() / sc.patchSize();
         VitOptions opts = new VitOptions(false, VitOptions.PosResize.BICUBIC, false);
-        Tensor v1 = rec.run("internvit", Flops.vit(ic, t, ig, ig, true, ic.numLayers()), () -> {
-            List<Tensor> outs = new ArrayList<>();
-            for (int i = 0; i < t; i++) {
-                outs.add(PixelShuffleSteps.internVl(internVit.forward(ivTiles.narrow(0, i, 1), opts).lastHiddenState()));
-            }
-            return Tensor.concat(0, outs);
-        });
+        // one tile at a time: SAM's global layers attend over 4096 tokens per tile
+        Tensor v1 = rec.runTiles("internvit", Flops.vit(ic, t, ig, ig, true, ic.numLayers()), t,
+                i -> PixelShuffleSteps.internVl(internVit.forward(ivTiles.narrow(0, i, 1), opts).lastHiddenState()));
         Tensor p1 = rec.run("mlp1", mlp1.flops((long) t * v1.size(1)), () -> mlp1.forward(v1));
-        Tensor v2 = rec.run("sam", Flops.vit(sc, t, sg, sg, false, sc.numLayers()) + Flops.samNeck(sc, t, sg, true), () -> {
-            List<Tensor> outs = new ArrayList<>();
-            for (int i = 0; i < t; i++) {
-                outs.add(PixelShuffleSteps.unshuffle(sam.forward(samTiles.narrow(0, i, 1), opts).imageEmbeddings(), 4));
-            }
-            return Tensor.concat(0, outs);
-        });
+        Tensor v2 = rec.runTiles("sam", Flops.vit(sc, t, sg, sg, false, sc.numLayers()) + Flops.samNeck(sc, t, sg, true), t,
+                i -> PixelShuffleSteps.unshuffle(sam.forward(samTiles.narrow(0, i, 1), opts).imageEmbeddings(), 4));
         Tensor p2 = rec.run("mlp2", mlp2.flops((long) t * v2.size(1)), () -> mlp2.forward(v2));
         Tensor tokens = rec.run("interleave", 0, () -> SequenceConcat.interleave(p1, p2));
         return new PipelineResult(tokens, rec.stages(), Map.of("tiles", String.valueOf(t)));

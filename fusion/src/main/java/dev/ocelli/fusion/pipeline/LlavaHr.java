@@ -103,8 +103,14 @@ public final class LlavaHr extends FusionPipeline {
     }
 
     public static LlavaHr synthetic(Config cfg, long seed) {
-        VisionTransformer clip = VisionTransformer.synthetic(cfg.clip(), seed);
-        ConvNeXt slow = ConvNeXt.synthetic(cfg.slow(), seed + 1);
+        return synthetic(cfg, seed, ProgressListener.NONE);
+    }
+
+    /** {@link #synthetic(Config, long)}, reporting each tower and the fusion weights to {@code progress}. */
+    public static LlavaHr synthetic(Config cfg, long seed, ProgressListener progress) {
+        Steps steps = new Steps(progress, "load", 3);
+        VisionTransformer clip = steps.run("clip", () -> VisionTransformer.synthetic(cfg.clip(), seed));
+        ConvNeXt slow = steps.run("convnext", () -> ConvNeXt.synthetic(cfg.slow(), seed + 1));
         int d = cfg.clip().hiddenSize(), ds = cfg.slow().dims()[cfg.slow().dims().length - 1];
         List<ParamSpec> ps = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -112,15 +118,24 @@ public final class LlavaHr extends FusionPipeline {
         }
         MultiPathAlign.parameters(ROOT + "align_stages.0.", d, ds, ps);
         Mlp2xGelu.parameters(PROJECTOR_PREFIX, d, cfg.llmHidden(), ps);
-        SyntheticWeights fw = SyntheticWeights.generate(ps, seed + 2);
-        return new LlavaHr(cfg, clip, slow, fw, List.of(clip.weights(), fw));
+        return steps.run("fusion", () -> {
+            SyntheticWeights fw = SyntheticWeights.generate(ps, seed + 2);
+            return new LlavaHr(cfg, clip, slow, fw, List.of(clip.weights(), fw));
+        });
     }
 
     public static LlavaHr load(WeightSource w, Config cfg) {
+        return load(w, cfg, ProgressListener.NONE);
+    }
+
+    /** {@link #load(WeightSource, Config)}, reporting each tower and the fusion weights to {@code progress}. */
+    public static LlavaHr load(WeightSource w, Config cfg, ProgressListener progress) {
+        Steps steps = new Steps(progress, "load", 3);
         VitConfig cc = cfg.clip() != null ? cfg.clip() : VitConfig.infer(VitConfig.Family.CLIP, StateDict.of(w, FAST_PREFIX));
-        VisionTransformer clip = VisionTransformer.load(w, cc, FAST_PREFIX);
-        ConvNeXt slow = cfg.slow() != null ? ConvNeXt.load(w, SLOW_PREFIX, cfg.slow()) : ConvNeXt.load(w, SLOW_PREFIX, Float.NaN);
-        return new LlavaHr(cfg, clip, slow, w, List.of(w));
+        VisionTransformer clip = steps.run("clip", () -> VisionTransformer.load(w, cc, FAST_PREFIX));
+        ConvNeXt slow = steps.run("convnext", () -> cfg.slow() != null ? ConvNeXt.load(w, SLOW_PREFIX, cfg.slow())
+                : ConvNeXt.load(w, SLOW_PREFIX, Float.NaN));
+        return steps.run("fusion", () -> new LlavaHr(cfg, clip, slow, w, List.of(w)));
     }
 
     /**
@@ -144,16 +159,16 @@ public final class LlavaHr extends FusionPipeline {
     }
 
     @Override
-    public PipelineResult encode(RgbImage image) {
-        Recorder rec = new Recorder();
+    public PipelineResult encode(RgbImage image, ProgressListener progress) {
+        Recorder rec = new Recorder(progress, units(image.width(), image.height(), true));
         Tensor x = rec.run("preprocess", 0, () -> processor.preprocessPadded(image).toTensor());
         return run(x, rec);
     }
 
     /** {@code pixelValues}: the CLIP-normalised image [1, 3, R, R]. */
     @Override
-    public PipelineResult encodePixels(Tensor pixelValues) {
-        return run(pixelValues, new Recorder());
+    public PipelineResult encodePixels(Tensor pixelValues, ProgressListener progress) {
+        return run(pixelValues, new Recorder(progress, units(pixelValues)));
     }
 
     private PipelineResult run(Tensor x, Recorder rec) {

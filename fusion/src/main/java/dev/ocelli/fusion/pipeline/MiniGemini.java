@@ -17,6 +17,7 @@ import dev.ocelli.encoders.weights.SyntheticWeights;
 import dev.ocelli.encoders.weights.WeightSource;
 import dev.ocelli.fusion.ops.Mlp2xGelu;
 import dev.ocelli.fusion.ops.PatchInfoMining;
+import dev.ocelli.fusion.ops.TokenMaps;
 import dev.ocelli.kernels.F;
 import java.util.ArrayList;
 import java.util.List;
@@ -105,8 +106,14 @@ public final class MiniGemini extends FusionPipeline {
 
     /** Deterministic synthetic weights at {@code cfg}'s sizes (released key names). */
     public static MiniGemini synthetic(Config cfg, long seed) {
-        VisionTransformer clip = VisionTransformer.synthetic(cfg.clip(), seed);
-        ConvNeXt aux = ConvNeXt.synthetic(cfg.aux(), seed + 1);
+        return synthetic(cfg, seed, ProgressListener.NONE);
+    }
+
+    /** {@link #synthetic(Config, long)}, reporting each tower and the fusion weights to {@code progress}. */
+    public static MiniGemini synthetic(Config cfg, long seed, ProgressListener progress) {
+        Steps steps = new Steps(progress, "load", 3);
+        VisionTransformer clip = steps.run("clip", () -> VisionTransformer.synthetic(cfg.clip(), seed));
+        ConvNeXt aux = steps.run("convnext", () -> ConvNeXt.synthetic(cfg.aux(), seed + 1));
         int ch = 0;
         for (int d : cfg.aux().dims()) {
             ch += d;
@@ -114,8 +121,10 @@ public final class MiniGemini extends FusionPipeline {
         List<ParamSpec> ps = new ArrayList<>();
         PatchInfoMining.parameters(FUSION_PREFIX, cfg.clip().hiddenSize(), ch, ps);
         Mlp2xGelu.parameters(PROJECTOR_PREFIX, cfg.clip().hiddenSize(), cfg.llmHidden(), ps);
-        SyntheticWeights fw = SyntheticWeights.generate(ps, seed + 2);
-        return new MiniGemini(cfg, clip, aux, fw, FUSION_PREFIX, PROJECTOR_PREFIX, List.of(clip.weights(), fw));
+        return steps.run("fusion", () -> {
+            SyntheticWeights fw = SyntheticWeights.generate(ps, seed + 2);
+            return new MiniGemini(cfg, clip, aux, fw, FUSION_PREFIX, PROJECTOR_PREFIX, List.of(clip.weights(), fw));
+        });
     }
 
     /**
@@ -123,11 +132,18 @@ public final class MiniGemini extends FusionPipeline {
      * unless {@code cfg} gives them; {@code cfg.llmHidden() <= 0} takes the projector's width).
      */
     public static MiniGemini load(WeightSource w, Config cfg) {
+        return load(w, cfg, ProgressListener.NONE);
+    }
+
+    /** {@link #load(WeightSource, Config)}, reporting each tower and the fusion weights to {@code progress}. */
+    public static MiniGemini load(WeightSource w, Config cfg, ProgressListener progress) {
+        Steps steps = new Steps(progress, "load", 3);
         VitConfig cc = cfg.clip() != null ? cfg.clip()
                 : VitConfig.infer(VitConfig.Family.CLIP, StateDict.of(w, CLIP_PREFIX));
-        VisionTransformer clip = VisionTransformer.load(w, cc, CLIP_PREFIX);
-        ConvNeXt aux = cfg.aux() != null ? ConvNeXt.load(w, AUX_PREFIX, cfg.aux()) : ConvNeXt.load(w, AUX_PREFIX, Float.NaN);
-        return new MiniGemini(cfg, clip, aux, w, FUSION_PREFIX, PROJECTOR_PREFIX, List.of(w));
+        VisionTransformer clip = steps.run("clip", () -> VisionTransformer.load(w, cc, CLIP_PREFIX));
+        ConvNeXt aux = steps.run("convnext", () -> cfg.aux() != null ? ConvNeXt.load(w, AUX_PREFIX, cfg.aux())
+                : ConvNeXt.load(w, AUX_PREFIX, Float.NaN));
+        return steps.run("fusion", () -> new MiniGemini(cfg, clip, aux, w, FUSION_PREFIX, PROJECTOR_PREFIX, List.of(w)));
     }
 
     /**
@@ -155,16 +171,16 @@ public final class MiniGemini extends FusionPipeline {
     }
 
     @Override
-    public PipelineResult encode(RgbImage image) {
-        Recorder rec = new Recorder();
+    public PipelineResult encode(RgbImage image, ProgressListener progress) {
+        Recorder rec = new Recorder(progress, units(image.width(), image.height(), true));
         Tensor hi = rec.run("preprocess", 0, () -> processor.preprocessPadded(image).toTensor());
         return run(hi, rec);
     }
 
     /** {@code pixelValues}: the high-res CLIP-normalised image [1, 3, R_h, R_h]. */
     @Override
-    public PipelineResult encodePixels(Tensor pixelValues) {
-        return run(pixelValues, new Recorder());
+    public PipelineResult encodePixels(Tensor pixelValues, ProgressListener progress) {
+        return run(pixelValues, new Recorder(progress, units(pixelValues)));
     }
 
     private PipelineResult run(Tensor hi, Recorder rec) {
@@ -215,16 +231,26 @@ public final class MiniGemini extends FusionPipeline {
      * MGM's aux tower output: every stage resized to stage 0's grid (bilinear,
      * align_corners=False) and concatenated on channels. Built channels-last so
      * {@link PatchInfoMining} reads it without a transpose; returned as an [B, ΣC, R/4, R/4] view.
+     * Each stage is resized a few channels at a time straight into its slice of the buffer, so no
+     * resized stage exists whole beside it (at 768² the stages resized whole were 0.4 GB, at
+     * Mini-Gemini-HD's 1536² 1.6 GB, on top of the map itself).
      */
     static Tensor highResMap(ConvNeXtFeatures f) {
         Tensor first = f.stages().get(0);
+        long b = first.size(0);
         int h = (int) first.size(2), w = (int) first.size(3);
-        List<Tensor> parts = new ArrayList<>();
+        long channels = 0;
         for (Tensor s : f.stages()) {
-            Tensor m = s.size(2) == h && s.size(3) == w ? s : F.interpolate(s, h, w, "bilinear", false, false);
-            parts.add(m.permute(0, 2, 3, 1));
+            channels += s.size(1);
         }
-        return Tensor.concat(3, parts).permute(0, 3, 1, 2);
+        Tensor nhwc = Tensor.zeros(b, h, w, channels);
+        Tensor map = nhwc.permute(0, 3, 1, 2);
+        long c0 = 0;
+        for (Tensor s : f.stages()) {
+            TokenMaps.interpolateInto(map.narrow(1, c0, s.size(1)), s, "bilinear", false);
+            c0 += s.size(1);
+        }
+        return map;
     }
 
     @Override

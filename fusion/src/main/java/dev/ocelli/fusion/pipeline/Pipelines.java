@@ -30,12 +30,17 @@ public final class Pipelines {
 
     /** Full-size pipeline with deterministic synthetic weights. */
     public static FusionPipeline synthetic(String name, int llmHidden, int maxTiles, long seed) {
+        return synthetic(name, llmHidden, maxTiles, seed, ProgressListener.NONE);
+    }
+
+    /** {@link #synthetic(String, int, int, long)}, reporting each tower's weights to {@code progress}. */
+    public static FusionPipeline synthetic(String name, int llmHidden, int maxTiles, long seed, ProgressListener progress) {
         return switch (canonical(name)) {
-            case "mini-gemini" -> MiniGemini.synthetic(MiniGemini.Config.standard(llmHidden), seed);
-            case "mini-gemini-hd" -> MiniGemini.synthetic(MiniGemini.Config.hd(llmHidden), seed);
-            case "llava-hr" -> LlavaHr.synthetic(LlavaHr.Config.standard(llmHidden), seed);
-            case "eagle" -> Eagle.synthetic(Eagle.Config.standard(llmHidden), seed);
-            default -> Leo.synthetic(Leo.Config.standard(llmHidden).withMaxTiles(maxTiles), seed);
+            case "mini-gemini" -> MiniGemini.synthetic(MiniGemini.Config.standard(llmHidden), seed, progress);
+            case "mini-gemini-hd" -> MiniGemini.synthetic(MiniGemini.Config.hd(llmHidden), seed, progress);
+            case "llava-hr" -> LlavaHr.synthetic(LlavaHr.Config.standard(llmHidden), seed, progress);
+            case "eagle" -> Eagle.synthetic(Eagle.Config.standard(llmHidden), seed, progress);
+            default -> Leo.synthetic(Leo.Config.standard(llmHidden).withMaxTiles(maxTiles), seed, progress);
         };
     }
 
@@ -45,15 +50,20 @@ public final class Pipelines {
      * pipeline owns the opened checkpoint and closes it in {@link FusionPipeline#close()}.
      */
     public static FusionPipeline load(String name, Path checkpoint, int maxTiles) {
+        return load(name, checkpoint, maxTiles, ProgressListener.NONE);
+    }
+
+    /** {@link #load(String, Path, int)}, reporting each tower to {@code progress}. */
+    public static FusionPipeline load(String name, Path checkpoint, int maxTiles, ProgressListener progress) {
         String n = canonical(name);
         WeightSource w = CheckpointWeights.open(checkpoint);
         try {
             return switch (n) {
-                case "mini-gemini" -> MiniGemini.load(w, new MiniGemini.Config(null, null, 336, 768, 1, 0));
-                case "mini-gemini-hd" -> MiniGemini.load(w, new MiniGemini.Config(null, null, 336, 1536, 2, 0));
-                case "llava-hr" -> LlavaHr.load(w, new LlavaHr.Config(null, null, 1024, 0, 0));
-                case "eagle" -> Eagle.load(w, new Eagle.Config(null, null, null, 1024, 336, 32, 0));
-                default -> Leo.load(w, new Leo.Config(null, null, 448, 1024, maxTiles, 0));
+                case "mini-gemini" -> MiniGemini.load(w, new MiniGemini.Config(null, null, 336, 768, 1, 0), progress);
+                case "mini-gemini-hd" -> MiniGemini.load(w, new MiniGemini.Config(null, null, 336, 1536, 2, 0), progress);
+                case "llava-hr" -> LlavaHr.load(w, new LlavaHr.Config(null, null, 1024, 0, 0), progress);
+                case "eagle" -> Eagle.load(w, new Eagle.Config(null, null, null, 1024, 336, 32, 0), progress);
+                default -> Leo.load(w, new Leo.Config(null, null, 448, 1024, maxTiles, 0), progress);
             };
         } catch (RuntimeException e) {
             w.close();
