@@ -125,11 +125,13 @@ public final class PatchInfoMining {
             }
         }
         Tensor h = xh.permute(0, 2, 3, 1);                                                   // [B, R, R, Ch]
-        if (h.dtype() != DType.F32 || !h.isContiguous() || h.storage().floatArray() == null) {
+        // read in place when each position's channels are contiguous (the pipelines' channels-last
+        // maps and their crop views); anything else is copied channels-last first
+        if (h.dtype() != DType.F32 || h.strides()[3] != 1 || h.storage().floatArray() == null) {
             h = h.to(DType.F32).contiguous();
         }
         float[] hx = h.storage().floatArray();
-        long hOff = h.offset();
+        long hOff = h.offset(), sb = h.strides()[0], sy = h.strides()[1], sx = h.strides()[2];
         float[] u = new float[b * n * ch];                                                  // Σ_j A_j·n_j
         // one task per row of low-res tokens (M high-res rows); tokens are independent
         WorkerPool.shared().run(b * p, task -> {
@@ -137,8 +139,8 @@ public final class PatchInfoMining {
             float[] scores = new float[m * m], mean = new float[m * m], rstd = new float[m * m];
             for (int px = 0; px < p; px++) {
                 int tok = bi * n + py * p + px;
-                long first = hOff + (((long) bi * r + (long) py * m) * r + (long) px * m) * ch;
-                mineToken(hx, first, (long) r * ch, m, qk, tok * ch, u, tok * ch, scores, mean, rstd);
+                long first = hOff + bi * sb + (long) py * m * sy + (long) px * m * sx;
+                mineToken(hx, first, sy, sx, m, qk, tok * ch, u, tok * ch, scores, mean, rstd);
             }
         });
         // the LN affine of the values after the sum (Σ_j A_j = 1), then W_v
@@ -153,16 +155,16 @@ public final class PatchInfoMining {
 
     /**
      * One token: its M² sub-patches x_j (rows of Ch floats; sub-patch (sy, sx) at
-     * {@code first + sy·rowStride + sx·Ch}), LN statistics μ_j, σ_j, scores
+     * {@code first + sy·rowStride + sx·colStride}), LN statistics μ_j, σ_j, scores
      * s_j = qk·(x_j − μ_j)/σ_j (NaN → 0, ±inf → ±max float, as {@code nan_to_num}), A = softmax(s),
      * and u += Σ_j A_j (x_j − μ_j)/σ_j. Statistics and scores are accumulated in double.
      */
-    private void mineToken(float[] hx, long first, long rowStride, int m, float[] qk, int qOff, float[] u, int uOff,
+    private void mineToken(float[] hx, long first, long rowStride, long colStride, int m, float[] qk, int qOff, float[] u, int uOff,
                            float[] scores, float[] mean, float[] rstd) {
         int mm = m * m;
         float max = Float.NEGATIVE_INFINITY;
         for (int j = 0; j < mm; j++) {
-            int x0 = Math.toIntExact(first + (j / m) * rowStride + (long) (j % m) * ch);
+            int x0 = Math.toIntExact(first + (j / m) * rowStride + (j % m) * colStride);
             double sum = 0;
             for (int e = 0; e < ch; e++) {
                 sum += hx[x0 + e];
@@ -189,7 +191,7 @@ public final class PatchInfoMining {
             total += scores[j];
         }
         for (int j = 0; j < mm; j++) {
-            int x0 = Math.toIntExact(first + (j / m) * rowStride + (long) (j % m) * ch);
+            int x0 = Math.toIntExact(first + (j / m) * rowStride + (j % m) * colStride);
             float w = (float) (scores[j] / total) * rstd[j], mu = mean[j];
             for (int e = 0; e < ch; e++) {
                 u[uOff + e] += w * (hx[x0 + e] - mu);
