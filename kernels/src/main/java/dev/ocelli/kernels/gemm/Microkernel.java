@@ -28,8 +28,17 @@ abstract sealed class Microkernel permits Microkernel512, Microkernel256, Microk
      * side (ConvNeXt's fc2, K = 3072 > KC) deoptimized the kernel; the recompiled version ran at a
      * quarter of the speed. Packed panels are zero-padded to MR rows / NR columns, so there is no
      * mask in the loop.
+     *
+     * <p>A comes from a heap {@code float[]} (element (r, p) at {@code aOff + p·MR + r}), B from a
+     * 64-byte aligned native segment. A is only read as scalars to broadcast, so its alignment
+     * does not matter, and an array load is a handful of C2 nodes where a {@code MemorySegment.get}
+     * is dozens (session, alignment and bounds checks). With twelve segment loads per K step the
+     * C2 compile of this method sometimes crossed the parser's node-count inlining cutoff; one
+     * accessor was then left as a call, the 24 accumulator vectors live across it were boxed, and
+     * the kernel ran 5× slower while allocating ~50 MB per conv call, in about half of all JVMs
+     * (which half depended on compile timing). See docs/kernels/gemm.md.
      */
-    abstract void compute(int kc, MemorySegment ap, long aOff, MemorySegment bp, long bOff,
+    abstract void compute(int kc, float[] ap, int aOff, MemorySegment bp, long bOff,
                           float[] c, int cOff, int ldc);
 
     /** The kernel for a vector width in bits (128, 256 or 512). */

@@ -4,7 +4,6 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
 /**
@@ -16,12 +15,11 @@ import java.nio.ByteOrder;
  * only compiles to SIMD instructions when the species is a constant, so each width is its own class.
  * Production uses the preferred width; tests run all three against v0.
  *
- * <p>Packed layouts: A micro-panel {@code ap[aOff + (p*MR + r)*4 bytes]}, B micro-panel
- * {@code bp[bOff + (p*NR + j)*4 bytes]}, both F32 in native 64-byte aligned scratch segments.
+ * <p>Packed layouts: A micro-panel {@code ap[aOff + p*MR + r]} (a heap float[]: see {@link Microkernel#compute}), B micro-panel
+ * {@code bp[bOff + (p*NR + j)*4 bytes]}, B in a native 64-byte aligned scratch segment.
  */
 final class Microkernel256 extends Microkernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
-    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     static final int MR = 12;
     static final int NR = 16;
@@ -31,7 +29,7 @@ final class Microkernel256 extends Microkernel {
     }
 
     @Override
-    void compute(int kc, MemorySegment ap, long aOff, MemorySegment bp, long bOff,
+    void compute(int kc, float[] ap, int aOff, MemorySegment bp, long bOff,
                  float[] c, int cOff, int ldc) {
         // accumulators start from C (the driver zeroes C before the first K block), so the end is
         // a plain store: loading C here lets its cache misses overlap the K loop instead of
@@ -64,31 +62,31 @@ final class Microkernel256 extends Microkernel {
         for (int p = 0; p < kc; p++) {
             FloatVector b0 = FloatVector.fromMemorySegment(S, bp, bOff, LE);
             FloatVector b1 = FloatVector.fromMemorySegment(S, bp, bOff + 32, LE);
-            FloatVector a0 = FloatVector.broadcast(S, ap.get(F32, aOff));
+            FloatVector a0 = FloatVector.broadcast(S, ap[aOff]);
             c0a = a0.fma(b0, c0a); c0b = a0.fma(b1, c0b);
-            FloatVector a1 = FloatVector.broadcast(S, ap.get(F32, aOff + 4));
+            FloatVector a1 = FloatVector.broadcast(S, ap[aOff + 1]);
             c1a = a1.fma(b0, c1a); c1b = a1.fma(b1, c1b);
-            FloatVector a2 = FloatVector.broadcast(S, ap.get(F32, aOff + 8));
+            FloatVector a2 = FloatVector.broadcast(S, ap[aOff + 2]);
             c2a = a2.fma(b0, c2a); c2b = a2.fma(b1, c2b);
-            FloatVector a3 = FloatVector.broadcast(S, ap.get(F32, aOff + 12));
+            FloatVector a3 = FloatVector.broadcast(S, ap[aOff + 3]);
             c3a = a3.fma(b0, c3a); c3b = a3.fma(b1, c3b);
-            FloatVector a4 = FloatVector.broadcast(S, ap.get(F32, aOff + 16));
+            FloatVector a4 = FloatVector.broadcast(S, ap[aOff + 4]);
             c4a = a4.fma(b0, c4a); c4b = a4.fma(b1, c4b);
-            FloatVector a5 = FloatVector.broadcast(S, ap.get(F32, aOff + 20));
+            FloatVector a5 = FloatVector.broadcast(S, ap[aOff + 5]);
             c5a = a5.fma(b0, c5a); c5b = a5.fma(b1, c5b);
-            FloatVector a6 = FloatVector.broadcast(S, ap.get(F32, aOff + 24));
+            FloatVector a6 = FloatVector.broadcast(S, ap[aOff + 6]);
             c6a = a6.fma(b0, c6a); c6b = a6.fma(b1, c6b);
-            FloatVector a7 = FloatVector.broadcast(S, ap.get(F32, aOff + 28));
+            FloatVector a7 = FloatVector.broadcast(S, ap[aOff + 7]);
             c7a = a7.fma(b0, c7a); c7b = a7.fma(b1, c7b);
-            FloatVector a8 = FloatVector.broadcast(S, ap.get(F32, aOff + 32));
+            FloatVector a8 = FloatVector.broadcast(S, ap[aOff + 8]);
             c8a = a8.fma(b0, c8a); c8b = a8.fma(b1, c8b);
-            FloatVector a9 = FloatVector.broadcast(S, ap.get(F32, aOff + 36));
+            FloatVector a9 = FloatVector.broadcast(S, ap[aOff + 9]);
             c9a = a9.fma(b0, c9a); c9b = a9.fma(b1, c9b);
-            FloatVector a10 = FloatVector.broadcast(S, ap.get(F32, aOff + 40));
+            FloatVector a10 = FloatVector.broadcast(S, ap[aOff + 10]);
             c10a = a10.fma(b0, c10a); c10b = a10.fma(b1, c10b);
-            FloatVector a11 = FloatVector.broadcast(S, ap.get(F32, aOff + 44));
+            FloatVector a11 = FloatVector.broadcast(S, ap[aOff + 11]);
             c11a = a11.fma(b0, c11a); c11b = a11.fma(b1, c11b);
-            aOff += 48;
+            aOff += 12;
             bOff += 64;
         }
         c0a.intoArray(c, cOff);

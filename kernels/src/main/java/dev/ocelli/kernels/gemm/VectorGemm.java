@@ -231,6 +231,7 @@ public final class VectorGemm implements Gemm {
                          Scratch s, MemorySegment bBuf) {
         final int MR = mk.mr, NR = mk.nr;
         MemorySegment aBuf = s.a;
+        float[] aArr = s.aArr;
         float[] tile = s.tile;
         boolean epilogue = !ep.isIdentity();
         int jEnd = Math.min(ncb, q1 * NR);
@@ -242,7 +243,7 @@ public final class VectorGemm implements Gemm {
                 long bOff = 4L * jr * kcb;
                 for (int ir = 0; ir < mcb; ir += MR) {
                     int mr = Math.min(MR, mcb - ir);
-                    long aOff = 4L * ir * kcb;
+                    int aOff = ir * kcb;
                     int ci = cOff + (ic + ir) * ldc + jc + jr;
                     if (mr == MR && nr == NR) {
                         if (!add) {
@@ -250,7 +251,7 @@ public final class VectorGemm implements Gemm {
                                 java.util.Arrays.fill(c, ci + r * ldc, ci + r * ldc + NR, 0f);
                             }
                         }
-                        mk.compute(kcb, aBuf, aOff, bBuf, bOff, c, ci, ldc);
+                        mk.compute(kcb, aArr, aOff, bBuf, bOff, c, ci, ldc);
                     } else {
                         // edge tile: the valid part of C into a zero-padded scratch tile, the
                         // full kernel there, the valid part back; same arithmetic as a full tile
@@ -263,7 +264,7 @@ public final class VectorGemm implements Gemm {
                                 java.util.Arrays.fill(tile, tr, tr + NR, 0f);
                             }
                         }
-                        mk.compute(kcb, aBuf, aOff, bBuf, bOff, tile, 0, NR);
+                        mk.compute(kcb, aArr, aOff, bBuf, bOff, tile, 0, NR);
                         for (int r = 0; r < mr; r++) {
                             System.arraycopy(tile, r * NR, c, ci + r * ldc, nr);
                         }
@@ -284,16 +285,22 @@ public final class VectorGemm implements Gemm {
         return (x + q - 1) / q;
     }
 
-    /** Per-thread packed buffers (64-byte aligned native memory), grown when a call needs more, never per call. */
+    /**
+     * Per-thread packed buffers, grown when a call needs more, never per call: B in 64-byte
+     * aligned native memory (the microkernel's vector loads), A in a heap array (its scalar
+     * broadcasts; see {@link Microkernel#compute}) with a segment view for the packing code.
+     */
     private static final class Scratch {
         private static final ThreadLocal<Scratch> LOCAL = new ThreadLocal<>();
 
         final MemorySegment a, b;
+        final float[] aArr;
         final float[] tile;
 
         private Scratch(long aFloats, long bFloats, int tileFloats) {
             Arena arena = Arena.ofAuto();   // freed by the GC with the thread's Scratch
-            a = arena.allocate(4 * aFloats, 64);
+            aArr = new float[Math.toIntExact(aFloats)];
+            a = MemorySegment.ofArray(aArr);
             b = arena.allocate(4 * bFloats, 64);
             tile = new float[tileFloats];
         }
