@@ -5,6 +5,7 @@ import dev.ocelli.kernels.gemm.Epilogue;
 import dev.ocelli.kernels.gemm.Gemm;
 import dev.ocelli.kernels.gemm.Gemms;
 import dev.ocelli.kernels.gemm.Operand;
+import dev.ocelli.kernels.gemm.Transpose16;
 import dev.ocelli.kernels.parallel.WorkerPool;
 
 /**
@@ -158,7 +159,7 @@ public final class Conv2d {
     private static void implicitRows(float[] out, int outOff, float[] x, int xOff, Operand weight, float[] bias,
                                      int bOff, ConvShape s, Gemm gemm) {
         int p = s.oh() * s.ow(), cg = s.cg(), ocg = s.ocg(), k = cg * s.kh() * s.kw(), hw = s.h() * s.w();
-        float[] xpad = scratch(0, (long) cg * (s.h() + 2 * s.ph()) * (s.w() + 2 * s.pw()));
+        float[] xpad = scratch(0, (long) cg * (s.h() + 2 * s.ph()) * (s.w() + 2 * s.pw()) + ImplicitIm2row.SLACK);
         float[] c = scratch(1, (long) p * ocg);
         ImplicitIm2row src = IMPLICIT_ROW.get();
         Operand rows = Operand.implicit(src);
@@ -230,7 +231,7 @@ public final class Conv2d {
         int tiles = (p + TILE - 1) / TILE, strips = Math.min(tiles, 4 * pool.threads());
         pool.run(strips, pool.threads(), t -> {
             int p0 = TILE * (tiles * t / strips), p1 = Math.min(p, TILE * (tiles * (t + 1) / strips));
-            transposeBlock(out, cOff, c, 0, p, ocg, p0, p1, 0, ocg);
+            transposeOut(out, cOff, c, p, ocg, p0, p1);
             if (bias != null) {
                 for (int o = 0; o < ocg; o++) {
                     float bo = bias[gb + o];
@@ -240,6 +241,28 @@ public final class Conv2d {
                 }
             }
         });
+    }
+
+    /**
+     * out[o·P + i] (at cOff) ← c[i·ocg + o] for pixels i in [p0, p1): 16×16 blocks transposed in
+     * registers ({@link Transpose16}) where 512-bit vectors are real, the edges (and other
+     * machines) by {@link #transposeBlock}.
+     */
+    private static void transposeOut(float[] out, int cOff, float[] c, int p, int ocg, int p0, int p1) {
+        int pFull = p0, oFull = 0;
+        if (Transpose16.FAST) {
+            java.lang.foreign.MemorySegment dst = java.lang.foreign.MemorySegment.ofArray(out);
+            pFull = p0 + (p1 - p0) / 16 * 16;
+            oFull = ocg / 16 * 16;
+            for (int i = p0; i < pFull; i += 16) {
+                for (int o = 0; o < oFull; o += 16) {
+                    // rows = 16 pixels of c (16 channels each) → 16 channel rows of out (16 pixels each)
+                    Transpose16.pack(c, i * ocg + o, ocg, dst, 4L * (cOff + (long) o * p + i), 4L * p);
+                }
+            }
+        }
+        transposeBlock(out, cOff, c, 0, p, ocg, pFull, p1, 0, ocg);        // pixel tail, all channels
+        transposeBlock(out, cOff, c, 0, p, ocg, p0, pFull, oFull, ocg);    // channel tail of full pixel blocks
     }
 
     /**

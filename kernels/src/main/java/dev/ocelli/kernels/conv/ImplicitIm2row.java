@@ -4,9 +4,6 @@ import dev.ocelli.kernels.gemm.PanelSource;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 
 /**
  * Implicit im2row: the patch matrix of one image and one group with output pixels as rows, produced
@@ -29,22 +26,22 @@ import java.nio.ByteOrder;
  * <p>Packed A layout (the GEMM's, see {@code Packing}): panel q = rows [q·MR, q·MR+MR), element
  * (r, p) at float {@code q·MR·kc + p·MR + r}. With stride 1 the MR pixels of a panel that sits in
  * one output row read MR consecutive floats of one padded input row for every tap, so each packed
- * row is one contiguous copy; panels that wrap to the next output row, strides &gt; 1 and the
+ * row is one contiguous vector copy; panels that wrap to the next output row, strides &gt; 1 and the
  * partial last panel take a gather.
  *
  * <p>Mutable so one instance per calling thread is reused; {@link #set} happens before the GEMM
  * starts (the worker pool's hand-off orders it), and the GEMM's threads only read.
  */
 final class ImplicitIm2row implements PanelSource {
-    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
-    private static final VectorSpecies<Float> S8 = FloatVector.SPECIES_256, S4 = FloatVector.SPECIES_128;
-    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /** Floats the padded input needs past its end: a packed row is copied as whole vectors. */
+    static final int SLACK = S.length();
 
     private float[] xpad;
     private int xOff;
     private int hp, wp, kh, kw, sh, sw, dh, dw, ow;
 
-    /** Points at the padded planes xpad [C/G, H+2pH, W+2pW] at xOff for the sizes of {@code s}. */
+    /** Points at the padded planes xpad [C/G, H+2pH, W+2pW] at xOff (plus {@link #SLACK} floats) for the sizes of {@code s}. */
     ImplicitIm2row set(float[] xpad, int xOff, ConvShape s) {
         this.xpad = xpad;
         this.xOff = xOff;
@@ -62,7 +59,7 @@ final class ImplicitIm2row implements PanelSource {
     }
 
     @Override
-    public void packA(int i0, int mc, int p0, int kc, int mr, MemorySegment dst) {
+    public void packA(int i0, int mc, int p0, int kc, int mr, float[] dst) {
         int khw = kh * kw, plane = hp * wp;
         for (int q = 0; q < mc; q += mr) {
             int rows = Math.min(mr, mc - q);
@@ -70,9 +67,9 @@ final class ImplicitIm2row implements PanelSource {
             // offset of the panel's first pixel in a padded plane, at tap (0, 0)
             int pix = oy0 * sh * wp + ox0 * sw;
             boolean contiguous = sw == 1 && rows == mr && ox0 + mr <= ow;
-            long d = 4L * q * kc;
+            int d = q * kc;
             int ci = p0 / khw, t = p0 % khw, ky = t / kw, kx = t % kw;
-            for (int p = 0; p < kc; p++, d += 4L * mr) {
+            for (int p = 0; p < kc; p++, d += mr) {
                 int tap = xOff + ci * plane + ky * dh * wp + kx * dw;
                 if (contiguous) {
                     copyRow(dst, d, tap + pix, mr);
@@ -91,38 +88,29 @@ final class ImplicitIm2row implements PanelSource {
     }
 
     /**
-     * mr consecutive floats of xpad into the packed row at byte d: 8- and 4-lane vector copies
-     * (MR is 12 for every microkernel width). A bulk {@code MemorySegment.copy} of 12 floats
-     * costs more in its checks than the copy itself, and this runs once per packed row.
+     * mr consecutive floats of xpad into the packed row at dst[d], as whole preferred vectors
+     * (one 16-lane copy for MR = 12 on 512-bit): the overshoot lands in the next packed row,
+     * which is written after this one, or in the slack both buffers keep past their end.
      */
-    private void copyRow(MemorySegment dst, long d, int src, int mr) {
-        int r = 0;
-        for (; r + 8 <= mr; r += 8) {
-            FloatVector.fromArray(S8, xpad, src + r).intoMemorySegment(dst, d + 4L * r, LE);
-        }
-        for (; r + 4 <= mr; r += 4) {
-            FloatVector.fromArray(S4, xpad, src + r).intoMemorySegment(dst, d + 4L * r, LE);
-        }
-        for (; r < mr; r++) {
-            dst.set(F32, d + 4L * r, xpad[src + r]);
+    private void copyRow(float[] dst, int d, int src, int mr) {
+        for (int r = 0; r < mr; r += S.length()) {
+            FloatVector.fromArray(S, xpad, src + r).intoArray(dst, d + r);
         }
     }
 
     /** One packed row of a panel whose pixels wrap to later output rows or are strided; zeros past {@code rows}. */
-    private void gather(MemorySegment dst, long d, int tap, int oy, int ox, int rows, int mr) {
+    private void gather(float[] dst, int d, int tap, int oy, int ox, int rows, int mr) {
         for (int r = 0; r < rows; ) {
             int run = Math.min(rows - r, ow - ox);      // pixels left in this output row
             int src = tap + oy * sh * wp + ox * sw;
             for (int u = 0; u < run; u++, src += sw) {
-                dst.set(F32, d + 4L * (r + u), xpad[src]);
+                dst[d + r + u] = xpad[src];
             }
             r += run;
             ox = 0;
             oy++;
         }
-        for (int r = rows; r < mr; r++) {
-            dst.set(F32, d + 4L * r, 0f);
-        }
+        java.util.Arrays.fill(dst, d + rows, d + mr, 0f);
     }
 
     /**

@@ -28,8 +28,13 @@ final class Packing {
     /** K chunk of the strided-write packing loops: 128 × NR(32) × 4 B = 16 KB of packed panel in L1. */
     private static final int P_CHUNK = 128;
 
-    /** Packs A rows [i0, i0+mc) × cols [p0, p0+kc) into {@code dst} in MR-row panels. */
-    static void packA(Operand a, int i0, int mc, int p0, int kc, int mr, MemorySegment dst) {
+    /**
+     * Packs A rows [i0, i0+mc) × cols [p0, p0+kc) into {@code dst} (a heap array, see
+     * {@link Microkernel#compute}) in MR-row panels. {@code dst} must hold
+     * {@link #aSlack}(mr) floats beyond the block: an implicit source may copy whole vectors
+     * past a panel's last row (the next row overwrites them).
+     */
+    static void packA(Operand a, int i0, int mc, int p0, int kc, int mr, float[] dst) {
         if (a.source() != null) { // implicit operand (e.g. implicit im2row): the source packs itself
             a.source().packA(i0, mc, p0, kc, mr, dst);
             return;
@@ -38,7 +43,7 @@ final class Packing {
         MemorySegment seg = a.segment();
         long rs = a.rowStride(), cs = a.colStride(), off = a.offset();
         for (int q = 0; q < mc; q += mr) {
-            long panel = (long) q * kc;           // in floats
+            int panel = q * kc;                   // in floats
             int rows = Math.min(mr, mc - q);
             if (cs == 1) {
                 // row-major A: read each row contiguously, write it with stride MR; in chunks of
@@ -47,15 +52,15 @@ final class Packing {
                     int pe = Math.min(kc, pc + P_CHUNK);
                     for (int r = 0; r < rows; r++) {
                         long src = off + (i0 + q + r) * rs + p0;
-                        long d = (panel + (long) pc * mr + r) * 4;
+                        int d = panel + pc * mr + r;
                         if (arr != null) {
                             int s = (int) src;
-                            for (int p = pc; p < pe; p++, d += 4L * mr) {
-                                dst.set(F32, d, arr[s + p]);
+                            for (int p = pc; p < pe; p++, d += mr) {
+                                dst[d] = arr[s + p];
                             }
                         } else {
-                            for (int p = pc; p < pe; p++, d += 4L * mr) {
-                                dst.set(F32, d, seg.getAtIndex(F32, src + p));
+                            for (int p = pc; p < pe; p++, d += mr) {
+                                dst[d] = seg.getAtIndex(F32, src + p);
                             }
                         }
                     }
@@ -63,26 +68,29 @@ final class Packing {
             } else {
                 // transposed or general strides: each packed row p gathers MR values
                 for (int p = 0; p < kc; p++) {
-                    long d = (panel + (long) p * mr) * 4;
+                    int d = panel + p * mr;
                     long src = off + (i0 + q) * rs + (p0 + p) * cs;
-                    for (int r = 0; r < rows; r++, d += 4) {
+                    for (int r = 0; r < rows; r++, d++) {
                         long idx = src + r * rs;
-                        dst.set(F32, d, arr != null ? arr[(int) idx] : seg.getAtIndex(F32, idx));
+                        dst[d] = arr != null ? arr[(int) idx] : seg.getAtIndex(F32, idx);
                     }
                 }
             }
             if (rows < mr) {
                 for (int p = 0; p < kc; p++) {
-                    for (int r = rows; r < mr; r++) {
-                        dst.set(F32, (panel + (long) p * mr + r) * 4, 0f);
-                    }
+                    java.util.Arrays.fill(dst, panel + p * mr + rows, panel + p * mr + mr, 0f);
                 }
             }
         }
     }
 
+    /** Floats a packed-A buffer needs beyond its MC×KC block (see {@link #packA}). */
+    static int aSlack() {
+        return FloatVector.SPECIES_PREFERRED.length();
+    }
+
     /** The in-register transpose needs real 512-bit vectors; elsewhere the scalar route is faster. */
-    private static final boolean TRANSPOSE16 = FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
+    private static final boolean TRANSPOSE16 = Transpose16.FAST;
 
     /** Rows of B handled per sweep across all panels in {@link #packBRowMajor}. */
     private static final int B_ROWS = 16;

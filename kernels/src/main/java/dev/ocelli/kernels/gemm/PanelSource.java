@@ -39,16 +39,17 @@ public interface PanelSource {
 
     /**
      * Writes rows [i0, i0+mc) × columns [p0, p0+kc) as the GEMM's packed A block: panel q holds
-     * rows [q·mr, q·mr+mr) and element (r, p) of that panel goes to float index
-     * {@code q·mr·kc + p·mr + r} of {@code dst} (little-endian F32); rows past mc are zeros.
-     * The default gathers through {@link #get}.
+     * rows [q·mr, q·mr+mr) and element (r, p) of that panel goes to {@code dst[q·mr·kc + p·mr + r]};
+     * rows past mc are zeros. {@code dst} has at least one preferred vector of slack past the
+     * block, so a packed row may be written as whole vectors that run into the next row (which is
+     * written afterwards). The default gathers through {@link #get}.
      */
-    default void packA(int i0, int mc, int p0, int kc, int mr, MemorySegment dst) {
+    default void packA(int i0, int mc, int p0, int kc, int mr, float[] dst) {
         for (int q = 0; q < mc; q += mr) {
             for (int p = 0; p < kc; p++) {
-                long d = 4 * ((long) q * kc + (long) p * mr);
-                for (int r = 0; r < mr; r++, d += 4) {
-                    dst.set(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, d, q + r < mc ? get(i0 + q + r, p0 + p) : 0f);
+                int d = q * kc + p * mr;
+                for (int r = 0; r < mr; r++) {
+                    dst[d + r] = q + r < mc ? get(i0 + q + r, p0 + p) : 0f;
                 }
             }
         }

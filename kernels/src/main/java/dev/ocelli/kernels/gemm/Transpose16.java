@@ -7,7 +7,9 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 
 /**
- * Packs 16 columns of B = Wᵀ (16 rows of a row-major W) for 16 consecutive K steps with a
+ * A 16×16 block transpose, used to pack 16 columns of B = Wᵀ (16 rows of a row-major W) for 16
+ * consecutive K steps, and by convolution to turn a [pixels, channels] GEMM result into NCHW. It is
+ * done with a
  * 16×16 in-register transpose on 512-bit vectors: 16 row loads, 4 stages of 16 two-source
  * permutes ({@code selectFrom(v1, v2)}, one {@code vpermt2ps} each), 16 row stores. The scalar
  * route (one load and one strided store per element) cost about 10% of a Linear-shaped GEMM.
@@ -17,10 +19,12 @@ import java.nio.ByteOrder;
  * Generated code (16 named vectors so nothing is boxed); the scalar definition is
  * {@code dst[(p*ldd + j)] = w[(j*ldw + p)]} for j, p in [0, 16).
  */
-final class Transpose16 {
+public final class Transpose16 {
     private Transpose16() {}
 
     static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
+    /** True where 512-bit vectors are real (preferred species); elsewhere a scalar transpose is faster. */
+    public static final boolean FAST = FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final FloatVector LO8 = FloatVector.fromArray(S, new float[] {0f, 1f, 2f, 3f, 4f, 5f, 6f, 7f, 16f, 17f, 18f, 19f, 20f, 21f, 22f, 23f}, 0);
     private static final FloatVector HI8 = FloatVector.fromArray(S, new float[] {8f, 9f, 10f, 11f, 12f, 13f, 14f, 15f, 24f, 25f, 26f, 27f, 28f, 29f, 30f, 31f}, 0);
@@ -35,7 +39,7 @@ final class Transpose16 {
      * Reads W rows {@code src + j*ldw} (j in [0,16)), 16 floats each, and writes the transpose:
      * packed row p (16 floats: W[0..15][p]) at byte {@code dstByte + p*strideBytes}.
      */
-    static void pack(float[] w, int src, int ldw, MemorySegment dst, long dstByte, long strideBytes) {
+    public static void pack(float[] w, int src, int ldw, MemorySegment dst, long dstByte, long strideBytes) {
         FloatVector r0 = FloatVector.fromArray(S, w, src);
         FloatVector r1 = FloatVector.fromArray(S, w, src + 1 * ldw);
         FloatVector r2 = FloatVector.fromArray(S, w, src + 2 * ldw);

@@ -230,14 +230,13 @@ public final class VectorGemm implements Gemm {
                          int pc, int kcb, boolean add, boolean last, Epilogue ep, long resShift,
                          Scratch s, MemorySegment bBuf) {
         final int MR = mk.mr, NR = mk.nr;
-        MemorySegment aBuf = s.a;
-        float[] aArr = s.aArr;
+        float[] aArr = s.a;
         float[] tile = s.tile;
         boolean epilogue = !ep.isIdentity();
         int jEnd = Math.min(ncb, q1 * NR);
         for (int ic = m0; ic < m1; ic += mc) {
             int mcb = Math.min(mc, m1 - ic);
-            Packing.packA(a, ic, mcb, pc, kcb, MR, aBuf);
+            Packing.packA(a, ic, mcb, pc, kcb, MR, aArr);
             for (int jr = q0 * NR; jr < jEnd; jr += NR) {
                 int nr = Math.min(NR, ncb - jr);
                 long bOff = 4L * jr * kcb;
@@ -288,27 +287,26 @@ public final class VectorGemm implements Gemm {
     /**
      * Per-thread packed buffers, grown when a call needs more, never per call: B in 64-byte
      * aligned native memory (the microkernel's vector loads), A in a heap array (its scalar
-     * broadcasts; see {@link Microkernel#compute}) with a segment view for the packing code.
+     * broadcasts; see {@link Microkernel#compute}) written by the packing code directly.
      */
     private static final class Scratch {
         private static final ThreadLocal<Scratch> LOCAL = new ThreadLocal<>();
 
-        final MemorySegment a, b;
-        final float[] aArr;
+        final float[] a;
+        final MemorySegment b;
         final float[] tile;
 
         private Scratch(long aFloats, long bFloats, int tileFloats) {
             Arena arena = Arena.ofAuto();   // freed by the GC with the thread's Scratch
-            aArr = new float[Math.toIntExact(aFloats)];
-            a = MemorySegment.ofArray(aArr);
+            a = new float[Math.toIntExact(aFloats + Packing.aSlack())];
             b = arena.allocate(4 * bFloats, 64);
             tile = new float[tileFloats];
         }
 
         static Scratch get(long aFloats, long bFloats, int tileFloats) {
             Scratch s = LOCAL.get();
-            if (s == null || s.a.byteSize() < 4 * aFloats || s.b.byteSize() < 4 * bFloats || s.tile.length < tileFloats) {
-                long ga = s == null ? aFloats : Math.max(aFloats, s.a.byteSize() / 4);
+            if (s == null || s.a.length < aFloats + Packing.aSlack() || s.b.byteSize() < 4 * bFloats || s.tile.length < tileFloats) {
+                long ga = s == null ? aFloats : Math.max(aFloats, s.a.length - Packing.aSlack());
                 long gb = s == null ? bFloats : Math.max(bFloats, s.b.byteSize() / 4);
                 int gt = s == null ? tileFloats : Math.max(tileFloats, s.tile.length);
                 s = new Scratch(ga, gb, gt);
