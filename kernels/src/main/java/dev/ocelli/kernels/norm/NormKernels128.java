@@ -127,17 +127,20 @@ final class NormKernels128 {
     }
 
     static void layerNorm2d(float[] out, int outOff, float[] in, int inOff, float[] weight,
-                            int wOff, float[] bias, int bOff, int batch, int channels, int pixels, float eps) {
+                            int wOff, float[] bias, int bOff, int batch, int channels, int pixels, int p0, int p1,
+                            float eps) {
         Norms.checkArgs("layer_norm2d", out, outOff, in, inOff, weight, wOff, bias, bOff,
                 (long) batch * channels * pixels, channels);
+        Norms.checkPixelRange(p0, p1, pixels);
         int step = S.length();
         float invC = 1f / channels;
         FloatVector epsV = FloatVector.broadcast(S, eps);
         for (int b = 0; b < batch; b++) {
             int base = b * channels * pixels;
-            for (int p = 0; p < pixels; p += step) {
-                // lanes = pixels p..p+L-1; the last group is masked
-                VectorMask<Float> mask = S.indexInRange(p, pixels);
+            for (int p = p0; p < p1; p += step) {
+                // lanes = pixels p..p+L-1; the last group is masked (each lane's result depends
+                // on its own pixel only, so where the range starts does not change any bit)
+                VectorMask<Float> mask = S.indexInRange(p, p1);
                 FloatVector sum = FloatVector.zero(S);
                 for (int c = 0; c < channels; c++) {
                     sum = sum.add(FloatVector.fromArray(S, in, inOff + base + c * pixels + p, mask));

@@ -23,8 +23,18 @@ public interface Norms {
      * SAM's {@code LayerNorm2d}: in [B, C, P] is normalized over C for each (b, pixel);
      * weight [C], bias [C] (may be null).
      */
-    void layerNorm2d(float[] out, int outOff, float[] in, int inOff, float[] weight, int wOff,
-                     float[] bias, int bOff, int batch, int channels, int pixels, float eps);
+    default void layerNorm2d(float[] out, int outOff, float[] in, int inOff, float[] weight, int wOff,
+                             float[] bias, int bOff, int batch, int channels, int pixels, float eps) {
+        layerNorm2dPixels(out, outOff, in, inOff, weight, wOff, bias, bOff, batch, channels, pixels, 0, pixels, eps);
+    }
+
+    /**
+     * {@link #layerNorm2d} restricted to pixels [p0, p1) of every batch item (the others are not
+     * touched): how {@link ParallelNorms} splits a [1, C, P] input over threads. Each pixel's
+     * result does not depend on the range it was computed in.
+     */
+    void layerNorm2dPixels(float[] out, int outOff, float[] in, int inOff, float[] weight, int wOff,
+                           float[] bias, int bOff, int batch, int channels, int pixels, int p0, int p1, float eps);
 
     /** {@code torch.softmax(x, dim)} of a contiguous [outer, dim, inner] view, max-subtracted. */
     void softmax(float[] out, int outOff, float[] in, int inOff, int outer, int dim, int inner);
@@ -38,6 +48,13 @@ public interface Norms {
         if (off < 0 || n < 0 || off > a.length - n) {
             throw new IndexOutOfBoundsException(what + ": range [" + off + ", " + off + "+" + n
                     + ") outside array of length " + a.length);
+        }
+    }
+
+    static void checkPixelRange(int p0, int p1, int pixels) {
+        if (p0 < 0 || p1 < p0 || p1 > pixels) {
+            throw new IndexOutOfBoundsException("layer_norm2d: pixel range [" + p0 + ", " + p1 + ") outside [0, "
+                    + pixels + ")");
         }
     }
 
