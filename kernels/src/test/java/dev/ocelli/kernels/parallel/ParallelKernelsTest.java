@@ -52,7 +52,9 @@ class ParallelKernelsTest {
     @MethodSource("actKernels")
     void activationsEqualOneThread(Activations kernel) {
         Activations par = ParallelActivations.of(kernel);
-        for (int n : new int[] {32_767, 32_769, 100_003}) {
+        // the scalar twin is ~20x slower: one size above the threshold is enough for it
+        int[] sizes = kernel instanceof ScalarActivations ? new int[] {32_769} : new int[] {32_767, 32_769, 100_003};
+        for (int n : sizes) {
             float[] x = Twins.gaussian(n, n + 3, 4f);
             for (Activation f : Activation.values()) {
                 float[] want = new float[n + 5], got = new float[n + 5];
