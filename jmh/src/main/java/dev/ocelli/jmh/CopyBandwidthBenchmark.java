@@ -1,6 +1,8 @@
 package dev.ocelli.jmh;
 
+import dev.ocelli.kernels.parallel.WorkerPool;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -12,18 +14,21 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The memory-bandwidth yardstick for element-wise kernels: System.arraycopy of n floats, which
  * reads 4n bytes and writes 4n bytes, exactly the traffic of an out-of-place activation or
- * LayerNorm over n floats. GB/s = 8n / time. Sizes: 577·1024 (a ViT-L LayerNorm input, 2.3 MiB,
- * mostly cache-resident) and 4M (16 MiB, the GELU benchmark size).
+ * LayerNorm over n floats; secondary metric {@code gbytes} in GB/s. Sizes: 577·1024 (a ViT-L
+ * LayerNorm input, 2.3 MiB, mostly cache-resident) and 4M (16 MiB, the GELU benchmark size).
+ * With {@code threads} = T the copy is cut into T contiguous halves/thirds run on the engine
+ * pool, as the parallel activations are, so the ratio compares like with like.
  *
- * <pre>java -jar jmh/target/benchmarks.jar CopyBandwidthBenchmark</pre>
+ * <pre>java -jar jmh/target/benchmarks.jar CopyBandwidthBenchmark -p threads=2</pre>
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
@@ -33,7 +38,12 @@ public class CopyBandwidthBenchmark {
     @Param({"590848", "4194304"})
     public int n;
 
+    @Param({"2", "1"})
+    public int threads;
+
     float[] src, dst;
+    IntConsumer part;
+    int threadsBefore;
 
     @Setup(Level.Trial)
     public void setup() {
@@ -42,11 +52,28 @@ public class CopyBandwidthBenchmark {
         for (int i = 0; i < n; i++) {
             src[i] = i;
         }
+        // built once: the parts only read the state's fields, so calls allocate nothing
+        part = t -> {
+            int s = (int) ((long) n * t / threads), e = (int) ((long) n * (t + 1) / threads);
+            System.arraycopy(src, s, dst, s, e - s);
+        };
+        threadsBefore = WorkerPool.shared().threads();
+        WorkerPool.shared().setThreads(threads);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        WorkerPool.shared().setThreads(threadsBefore);
     }
 
     @Benchmark
-    public float[] copy() {
-        System.arraycopy(src, 0, dst, 0, n);
+    public float[] copy(GbCounter gb) {
+        if (threads == 1) {
+            System.arraycopy(src, 0, dst, 0, n);
+        } else {
+            WorkerPool.shared().run(threads, threads, part);
+        }
+        gb.gbytes += 8.0 * n / 1e9;
         return dst;
     }
 }

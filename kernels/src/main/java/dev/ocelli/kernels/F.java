@@ -5,6 +5,7 @@ import dev.ocelli.core.Shapes;
 import dev.ocelli.core.ShapeException;
 import dev.ocelli.core.Tensor;
 import dev.ocelli.kernels.act.Activations;
+import dev.ocelli.kernels.act.ParallelActivations;
 import dev.ocelli.kernels.act.ScalarActivations;
 import dev.ocelli.kernels.act.VectorActivations;
 import dev.ocelli.kernels.attention.Attention;
@@ -21,6 +22,7 @@ import dev.ocelli.kernels.gemm.Gemm;
 import dev.ocelli.kernels.gemm.Gemms;
 import dev.ocelli.kernels.gemm.Operand;
 import dev.ocelli.kernels.norm.Norms;
+import dev.ocelli.kernels.norm.ParallelNorms;
 import dev.ocelli.kernels.norm.ScalarNorms;
 import dev.ocelli.kernels.norm.VectorNorms;
 import dev.ocelli.kernels.resample.Interp;
@@ -45,7 +47,9 @@ import java.util.Locale;
  *       GEMM's packing reads directly.</li>
  *   <li>Kernels: the configured GEMM ({@link Gemms#get()}), and for the other families the Vector
  *       API versions at the preferred width, or their scalar twins when the Vector API is off
- *       ({@link KernelInfo#vectorUnavailableReason()}).</li>
+ *       ({@link KernelInfo#vectorUnavailableReason()}). Activations, LayerNorm(2d) and softmax of
+ *       32K elements or more run on the engine's {@link dev.ocelli.kernels.parallel.WorkerPool}
+ *       ({@link ParallelActivations}, {@link ParallelNorms}), bitwise as on one thread.</li>
  *   <li>Shape errors throw {@link ShapeException} naming the op and the shapes.</li>
  * </ul>
  */
@@ -636,13 +640,14 @@ public final class F {
         static final Attention SCALAR_ATTENTION = new ScalarAttention();
 
         static {
+            // activations and norms are memory-bound: large calls split over the engine pool
             if (KernelInfo.vectorAvailable()) {
-                ACT = VectorImpl.act();
-                NORMS = VectorImpl.norms();
+                ACT = ParallelActivations.of(VectorImpl.act());
+                NORMS = ParallelNorms.of(VectorImpl.norms());
                 RESAMPLE = VectorImpl.resample();
             } else {
-                ACT = ScalarActivations.INSTANCE;
-                NORMS = ScalarNorms.INSTANCE;
+                ACT = ParallelActivations.of(ScalarActivations.INSTANCE);
+                NORMS = ParallelNorms.of(ScalarNorms.INSTANCE);
                 RESAMPLE = ScalarResample.INSTANCE;
             }
         }

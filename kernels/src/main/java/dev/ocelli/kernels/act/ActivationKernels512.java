@@ -3,7 +3,6 @@ package dev.ocelli.kernels.act;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -19,6 +18,8 @@ final class ActivationKernels512 {
 
     static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
 
+    // Tails are scalar: a masked vector step through the VectorMath helper (too big to inline
+    // with a constant species) boxed its vectors, ~1.4 KB per call (measured).
     static void apply(Activation f, float[] out, int outOff, float[] in, int inOff, int n) {
         Activations.checkRange("activation input", in, inOff, n);
         Activations.checkRange("activation output", out, outOff, n);
@@ -36,11 +37,13 @@ final class ActivationKernels512 {
     }
 
     /**
-     * GELU loop with {@link VectorMath#gelu}'S erf, erfc and exp written out inside the loop body. Called
+     * GELU loop with {@link VectorMath#gelu}'S erfc and exp written out inside the loop body. Called
      * through helpers, GELU is too big for C2'S inlining budget: the helpers were compiled on
      * their own first (with a non-constant species, i.e. boxed vectors) and then refused as
      * "already compiled into a big method" (measured: 150 MB allocated per 4M-element call).
-     * Same operations in the same order as the helpers, so results are identical.
+     * Same operations in the same order as the helpers, so results are identical. One erfc per
+     * lane serves both signs (see {@link ScalarMath#gelu}): about 40 vector operations, one of
+     * them a division.
      */
     private static void gelu(float[] out, int outOff, float[] in, int inOff, int n) {
         int step = S.length();
@@ -48,38 +51,28 @@ final class ActivationKernels512 {
         for (int bound = S.loopBound(n); i < bound; i += step) {
             FloatVector x = FloatVector.fromArray(S, in, inOff + i);
             FloatVector t = x.mul(ScalarMath.INV_SQRT2);
-            FloatVector half = x.mul(0.5f);
-            // small |t|: erf(t) = t + t·P(t²)
-            FloatVector s2 = t.mul(t);
-            FloatVector q = s2.fma(ScalarMath.R7, ScalarMath.R6);
-            q = q.fma(s2, s2.broadcast(ScalarMath.R5));
-            q = q.fma(s2, s2.broadcast(ScalarMath.R4));
-            q = q.fma(s2, s2.broadcast(ScalarMath.R3));
-            q = q.fma(s2, s2.broadcast(ScalarMath.R2));
-            q = q.fma(s2, s2.broadcast(ScalarMath.R1));
-            q = q.fma(s2, s2.broadcast(ScalarMath.R0));
-            FloatVector smallRes = half.mul(t.fma(q, t).add(1f));
             // erfc(|t|) = u·exp(−x²/2 + G(u)), −x²/2 = hi + lo exactly
             FloatVector z = t.abs();
-            FloatVector xx = x.mul(x);
-            FloatVector hi = xx.mul(0.5f).neg();
-            FloatVector lo = x.fma(x, xx.neg()).mul(0.5f).neg();
+            FloatVector nh = x.mul(-0.5f);
+            FloatVector hi = nh.mul(x);
+            FloatVector lo = nh.fma(x, hi.neg());
             FloatVector u = z.broadcast(2f).div(z.add(2f));
-            FloatVector g = u.fma(ScalarMath.G9, ScalarMath.G8);
-            g = g.fma(u, u.broadcast(ScalarMath.G7));
-            g = g.fma(u, u.broadcast(ScalarMath.G6));
-            g = g.fma(u, u.broadcast(ScalarMath.G5));
-            g = g.fma(u, u.broadcast(ScalarMath.G4));
-            g = g.fma(u, u.broadcast(ScalarMath.G3));
-            g = g.fma(u, u.broadcast(ScalarMath.G2));
-            g = g.fma(u, u.broadcast(ScalarMath.G1));
-            g = g.fma(u, u.broadcast(ScalarMath.G0));
+            FloatVector w = u.sub(ScalarMath.G_CENTER);
+            FloatVector g = w.fma(ScalarMath.G10, ScalarMath.G9);
+            g = g.fma(w, w.broadcast(ScalarMath.G8));
+            g = g.fma(w, w.broadcast(ScalarMath.G7));
+            g = g.fma(w, w.broadcast(ScalarMath.G6));
+            g = g.fma(w, w.broadcast(ScalarMath.G5));
+            g = g.fma(w, w.broadcast(ScalarMath.G4));
+            g = g.fma(w, w.broadcast(ScalarMath.G3));
+            g = g.fma(w, w.broadcast(ScalarMath.G2));
+            g = g.fma(w, w.broadcast(ScalarMath.G1));
+            g = g.fma(w, w.broadcast(ScalarMath.G0));
             FloatVector lo2 = lo.add(g);
             // exp(hi + lo2)·u
             FloatVector sum = hi.add(lo2);
             FloatVector tt = sum.fma(ScalarMath.LOG2E, ScalarMath.ROUND_MAGIC);
             FloatVector kf = tt.sub(ScalarMath.ROUND_MAGIC);
-            IntVector k = tt.reinterpretAsInts().sub(ScalarMath.ROUND_MAGIC_BITS);
             FloatVector r = kf.fma(kf.broadcast(-ScalarMath.LN2_HI), hi);
             r = r.add(lo2);
             r = kf.fma(kf.broadcast(-ScalarMath.LN2_LO), r);
@@ -88,19 +81,17 @@ final class ActivationKernels512 {
             e = e.fma(r, r.broadcast(ScalarMath.E2));
             e = e.fma(r, r.broadcast(ScalarMath.E1));
             e = e.fma(r, r.broadcast(ScalarMath.E0));
-            e = r.mul(r).fma(e, r).add(1f).mul(u);
-            IntVector k1 = k.lanewise(VectorOperators.ASHR, 1);
-            IntVector k2 = k.sub(k1);
-            e = e.mul(k1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
-                    .mul(k2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+            // ·2^k as ·2^(k+64)·2^−64: one rounding for denormal results (ScalarMath.exp2parts)
+            FloatVector twoK64 = tt.reinterpretAsInts().sub(ScalarMath.SCALE64_BITS).lanewise(VectorOperators.LSHL, 23)
+                    .reinterpretAsFloats();
+            e = r.mul(r).fma(e, r).add(1f).mul(u).mul(twoK64).mul(0x1p-64f);
             e = e.blend(0f, z.compare(VectorOperators.GE, ScalarMath.ERFC_ZERO));
-            FloatVector big = e.neg().add(2f);
-            FloatVector res = half.mul(e.blend(big, t.compare(VectorOperators.GE, 1f)));
-            res.blend(smallRes, t.compare(VectorOperators.GE, -0.5f).and(t.compare(VectorOperators.LT, 1f))).intoArray(out, outOff + i);
+            // x/2·(2 − erfc(t)) for t ≥ 0, x/2·erfc(−t) for t < 0
+            FloatVector half = x.mul(0.5f);
+            half.mul(e.blend(e.neg().add(2f), t.compare(VectorOperators.GE, 0f))).intoArray(out, outOff + i);
         }
-        if (i < n) { // vector tail: masked-off lanes load 0 and are not stored
-            VectorMask<Float> m = S.indexInRange(i, n);
-            VectorMath.gelu(FloatVector.fromArray(S, in, inOff + i, m)).intoArray(out, outOff + i, m);
+        for (; i < n; i++) { // scalar tail: ScalarMath is the lane-for-lane twin (same bits)
+            out[outOff + i] = ScalarMath.gelu(in[inOff + i]);
         }
     }
 
@@ -110,9 +101,8 @@ final class ActivationKernels512 {
         for (int bound = S.loopBound(n); i < bound; i += step) {
             VectorMath.geluTanh(FloatVector.fromArray(S, in, inOff + i)).intoArray(out, outOff + i);
         }
-        if (i < n) { // vector tail: masked-off lanes load 0 and are not stored
-            VectorMask<Float> m = S.indexInRange(i, n);
-            VectorMath.geluTanh(FloatVector.fromArray(S, in, inOff + i, m)).intoArray(out, outOff + i, m);
+        for (; i < n; i++) { // scalar tail: ScalarMath is the lane-for-lane twin (same bits)
+            out[outOff + i] = ScalarMath.geluTanh(in[inOff + i]);
         }
     }
 
@@ -122,9 +112,8 @@ final class ActivationKernels512 {
         for (int bound = S.loopBound(n); i < bound; i += step) {
             VectorMath.quickGelu(FloatVector.fromArray(S, in, inOff + i)).intoArray(out, outOff + i);
         }
-        if (i < n) { // vector tail: masked-off lanes load 0 and are not stored
-            VectorMask<Float> m = S.indexInRange(i, n);
-            VectorMath.quickGelu(FloatVector.fromArray(S, in, inOff + i, m)).intoArray(out, outOff + i, m);
+        for (; i < n; i++) { // scalar tail: ScalarMath is the lane-for-lane twin (same bits)
+            out[outOff + i] = ScalarMath.quickGelu(in[inOff + i]);
         }
     }
 
@@ -134,9 +123,8 @@ final class ActivationKernels512 {
         for (int bound = S.loopBound(n); i < bound; i += step) {
             VectorMath.silu(FloatVector.fromArray(S, in, inOff + i)).intoArray(out, outOff + i);
         }
-        if (i < n) { // vector tail: masked-off lanes load 0 and are not stored
-            VectorMask<Float> m = S.indexInRange(i, n);
-            VectorMath.silu(FloatVector.fromArray(S, in, inOff + i, m)).intoArray(out, outOff + i, m);
+        for (; i < n; i++) { // scalar tail: ScalarMath is the lane-for-lane twin (same bits)
+            out[outOff + i] = ScalarMath.silu(in[inOff + i]);
         }
     }
 
@@ -146,9 +134,8 @@ final class ActivationKernels512 {
         for (int bound = S.loopBound(n); i < bound; i += step) {
             VectorMath.sigmoid(FloatVector.fromArray(S, in, inOff + i)).intoArray(out, outOff + i);
         }
-        if (i < n) { // vector tail: masked-off lanes load 0 and are not stored
-            VectorMask<Float> m = S.indexInRange(i, n);
-            VectorMath.sigmoid(FloatVector.fromArray(S, in, inOff + i, m)).intoArray(out, outOff + i, m);
+        for (; i < n; i++) { // scalar tail: ScalarMath is the lane-for-lane twin (same bits)
+            out[outOff + i] = ScalarMath.sigmoid(in[inOff + i]);
         }
     }
 
@@ -158,9 +145,8 @@ final class ActivationKernels512 {
         for (int bound = S.loopBound(n); i < bound; i += step) {
             VectorMath.tanh(FloatVector.fromArray(S, in, inOff + i)).intoArray(out, outOff + i);
         }
-        if (i < n) { // vector tail: masked-off lanes load 0 and are not stored
-            VectorMask<Float> m = S.indexInRange(i, n);
-            VectorMath.tanh(FloatVector.fromArray(S, in, inOff + i, m)).intoArray(out, outOff + i, m);
+        for (; i < n; i++) { // scalar tail: ScalarMath is the lane-for-lane twin (same bits)
+            out[outOff + i] = ScalarMath.tanh(in[inOff + i]);
         }
     }
 }

@@ -14,14 +14,15 @@ package dev.ocelli.kernels.act;
  *       |r| ≤ ln2/2, then ·2^(k>>1)·2^(k−(k>>1)): two normal scale factors cover
  *       k ∈ [−150, 128], so denormal results are rounded once and overflow gives +Inf.</li>
  *   <li>erf(x): |x| &lt; 1: x + x·P7(x²) (the leading 1 stays exact). |x| ≥ 1:
- *       1 − erfc(|x|) with erfc(z) = u·exp(−z² + G9(u)), u = 2/(2+z), where z² is carried as an
- *       exact hi+lo pair (FMA) into the exp reduction, so erfc keeps its relative accuracy down to
- *       the denormal range. z ≥ 10.5: erfc = 0.</li>
+ *       1 − erfc(|x|) with erfc(z) = u·exp(−z² + G10(u − 0.58)), u = 2/(2+z) (fitted on
+ *       z ∈ [0, 10.5]), where z² is carried as an exact hi+lo pair (FMA) into the exp reduction,
+ *       so erfc keeps its relative accuracy down to the denormal range. z ≥ 10.5: erfc = 0.</li>
  *   <li>tanh(x): |x| &lt; 0.625: x + x³·P6(x²); otherwise sign(x)·(1 − 2/(exp(2|x|)+1)).</li>
  *   <li>sigmoid(x): e = exp(−|x|); 1/(1+e) for x ≥ 0, e/(1+e) for x &lt; 0 (never overflows).</li>
- *   <li>GELU(x) = x/2·(1+erf(x/√2)): for t = x/√2 in [−0.5, 1) the erf polynomial; for t ≥ 1,
- *       x/2·(2 − erfc(t)); for t &lt; −0.5, x/2·erfc(−t) with −t² = −x²/2 taken exactly from x, so
- *       the negative tail is accurate relative to its (tiny) value, not just absolutely.</li>
+ *   <li>GELU(x) = x/2·(1+erf(x/√2)), t = x/√2: x/2·(2 − erfc(t)) for t ≥ 0, x/2·erfc(−t) for
+ *       t &lt; 0, with −t² = −x²/2 taken exactly from x, so the negative tail is accurate relative
+ *       to its (tiny) value, not just absolutely. erfc alone serves the whole range, so the
+ *       vector twin evaluates one approximation per lane instead of two and a blend.</li>
  *   <li>GELU-tanh(x) = x/2·(1+tanh(u)) = x·sigmoid(2u), u = √(2/π)·(x + 0.044715x³): the sigmoid
  *       form avoids the cancellation 1 + tanh(u) for negative u.</li>
  * </ul>
@@ -43,6 +44,8 @@ public final class ScalarMath {
     /** 1.5·2^23: adding it rounds a float of magnitude below 2^22 to an integer in the low mantissa bits. */
     public static final float ROUND_MAGIC = 12582912f;
     public static final int ROUND_MAGIC_BITS = Float.floatToRawIntBits(ROUND_MAGIC);
+    /** ROUND_MAGIC_BITS − 127 − 64: subtracted from the bits of x·log2e + ROUND_MAGIC, gives k + 191. */
+    static final int SCALE64_BITS = ROUND_MAGIC_BITS - 127 - 64;
     public static final float E5 = 1.974485494e-04f;
     public static final float E4 = 1.393546700e-03f;
     public static final float E3 = 8.333565667e-03f;
@@ -60,17 +63,21 @@ public final class ScalarMath {
     public static final float R1 = -3.761262894e-01f;
     public static final float R0 = 1.283791661e-01f;
 
-    // ---- erfc(z) = u*exp(-z^2 + G(u)), u = 2/(2+z), z in [0.5, 10.5] ----
-    public static final float G9 = 2.530845404e-01f;
-    public static final float G8 = -1.190644860e+00f;
-    public static final float G7 = 2.193992138e+00f;
-    public static final float G6 = -1.888282299e+00f;
-    public static final float G5 = 7.698236704e-01f;
-    public static final float G4 = -3.876588345e-01f;
-    public static final float G3 = 1.484049261e-01f;
-    public static final float G2 = 3.661592603e-01f;
-    public static final float G1 = 1.000685811e+00f;
-    public static final float G0 = -1.265535235e+00f;
+    // ---- erfc(z) = u*exp(-z^2 + G(u)), u = 2/(2+z), z in [0, 10.5]; G in powers of w = u - G_CENTER ----
+    // centred at the middle of u's range [0.16, 1] so the coefficients (and Horner's partial sums)
+    // stay below 1.4: in plain powers of u they reach 4 and cancel to G(1) = 0, costing ~3e-7 near z = 0
+    public static final float G_CENTER = 0.58f;
+    public static final float G10 = -1.378023922e-01f;
+    public static final float G9 = 1.502255797e-01f;
+    public static final float G8 = 1.359542906e-01f;
+    public static final float G7 = -2.490463555e-01f;
+    public static final float G6 = -4.668593034e-02f;
+    public static final float G5 = 2.962448001e-01f;
+    public static final float G4 = -3.962605074e-02f;
+    public static final float G3 = -4.069044292e-01f;
+    public static final float G2 = 9.476300329e-02f;
+    public static final float G1 = 1.368118882e+00f;
+    public static final float G0 = -5.631567836e-01f;
     /** erfc(10.5) ≈ 1e-49, far below the smallest denormal. */
     public static final float ERFC_ZERO = 10.5f;
 
@@ -101,17 +108,23 @@ public final class ScalarMath {
         return scale2k(p, k);
     }
 
-    /** e^(hi+lo) for |lo| ≤ ~2 where hi+lo is not rounded first; the caller guarantees hi+lo ≥ −112. */
+    /**
+     * e^(hi+lo)·factor for |lo| ≤ ~2 where hi+lo is not rounded first; the caller guarantees
+     * hi+lo ∈ [−120, 0] (erfc's range), so 2^k is applied as 2^(k+64) (a normal float, the product
+     * exact) then 2^−64, which rounds a denormal result once: 4 operations instead of
+     * {@link #scale2k}'s 8, same bits.
+     */
     static float exp2parts(float hi, float lo, float factor) {
         float s = hi + lo;
         float t = Math.fma(s, LOG2E, ROUND_MAGIC);
         float kf = t - ROUND_MAGIC;
-        int k = Float.floatToRawIntBits(t) - ROUND_MAGIC_BITS;
         float r = Math.fma(kf, -LN2_HI, hi); // exact: hi and k*LN2_HI agree in their top bits
         r = r + lo;
         r = Math.fma(kf, -LN2_LO, r);
         float p = expPoly(r) * factor;
-        return scale2k(p, k);
+        // bits of t − ROUND_MAGIC_BITS are k; + 127 + 64 makes the biased exponent of 2^(k+64)
+        float twoK64 = Float.intBitsToFloat((Float.floatToRawIntBits(t) - SCALE64_BITS) << 23);
+        return p * twoK64 * 0x1p-64f;
     }
 
     static float expPoly(float r) {
@@ -148,18 +161,20 @@ public final class ScalarMath {
         return x < 0 ? -r : r;
     }
 
-    /** erfc(z) for z ≥ 0.5 given −z² = hi + lo exactly. */
+    /** erfc(z) for z ∈ [0, 10.5] given −z² = hi + lo exactly. */
     static float erfcCore(float z, float hi, float lo) {
         float u = 2f / (2f + z);
-        float g = Math.fma(G9, u, G8);
-        g = Math.fma(g, u, G7);
-        g = Math.fma(g, u, G6);
-        g = Math.fma(g, u, G5);
-        g = Math.fma(g, u, G4);
-        g = Math.fma(g, u, G3);
-        g = Math.fma(g, u, G2);
-        g = Math.fma(g, u, G1);
-        g = Math.fma(g, u, G0);
+        float w = u - G_CENTER;
+        float g = Math.fma(G10, w, G9);
+        g = Math.fma(g, w, G8);
+        g = Math.fma(g, w, G7);
+        g = Math.fma(g, w, G6);
+        g = Math.fma(g, w, G5);
+        g = Math.fma(g, w, G4);
+        g = Math.fma(g, w, G3);
+        g = Math.fma(g, w, G2);
+        g = Math.fma(g, w, G1);
+        g = Math.fma(g, w, G0);
         return exp2parts(hi, lo + g, u);
     }
 
@@ -199,23 +214,26 @@ public final class ScalarMath {
         return (x >= 0 ? 1f : e) / d;
     }
 
-    /** x·Φ(x) with the exact erf form, as torch.nn.functional.gelu(approximate='none'). */
+    /**
+     * x·Φ(x) with the exact erf form, as torch.nn.functional.gelu(approximate='none'), through
+     * erfc only: Φ(x) = erfc(|t|)/2 for t = x/√2 &lt; 0 and 1 − erfc(t)/2 for t ≥ 0. One erfc
+     * per element and no branch between two approximations (the vector twin computed both an erf
+     * polynomial and erfc for every lane before); the subtraction 2 − erfc(t) ≥ 1 cancels nothing.
+     */
     public static float gelu(float x) {
         float t = x * INV_SQRT2;
-        float half = 0.5f * x;
-        if (t >= -0.5f && t < 1f) {
-            return half * (1f + erfSmall(t));
-        }
         float z = Math.abs(t);
         float e;
-        if (z < ERFC_ZERO) {
-            float hi = -(0.5f * (x * x));
-            float lo = -(0.5f * Math.fma(x, x, -(x * x)));
+        if (z < ERFC_ZERO) { // a NaN goes to the else branch: e = 0, and half·... stays NaN
+            float nh = -0.5f * x; // exact
+            float hi = nh * x; // −x²/2 = hi + lo exactly
+            float lo = Math.fma(nh, x, -hi);
             e = erfcCore(z, hi, lo);
         } else {
-            e = 0f;
+            e = 0f; // also ±Inf: +Inf·2 = +Inf, −Inf·0 = NaN as PyTorch
         }
-        return half * (t >= 1f ? 2f - e : e);
+        float half = 0.5f * x;
+        return half * (t >= 0f ? 2f - e : e);
     }
 
     /** torch.nn.functional.gelu(approximate='tanh'), computed as x·sigmoid(2u). */

@@ -30,15 +30,17 @@ public final class VectorMath {
         return scale2k(expPoly(r), k);
     }
 
+    /** See {@link ScalarMath#exp2parts}. */
     static FloatVector exp2parts(FloatVector hi, FloatVector lo, FloatVector factor) {
         FloatVector s = hi.add(lo);
         FloatVector t = s.fma(LOG2E, ROUND_MAGIC);
         FloatVector kf = t.sub(ROUND_MAGIC);
-        IntVector k = t.reinterpretAsInts().sub(ROUND_MAGIC_BITS);
         FloatVector r = kf.fma(kf.broadcast(-LN2_HI), hi);
         r = r.add(lo);
         r = kf.fma(kf.broadcast(-LN2_LO), r);
-        return scale2k(expPoly(r).mul(factor), k);
+        FloatVector twoK64 = t.reinterpretAsInts().sub(SCALE64_BITS).lanewise(VectorOperators.LSHL, 23)
+                .reinterpretAsFloats();
+        return expPoly(r).mul(factor).mul(twoK64).mul(0x1p-64f);
     }
 
     static FloatVector expPoly(FloatVector r) {
@@ -74,15 +76,17 @@ public final class VectorMath {
 
     static FloatVector erfcCore(FloatVector z, FloatVector hi, FloatVector lo) {
         FloatVector u = z.broadcast(2f).div(z.add(2f));
-        FloatVector g = u.fma(G9, G8);
-        g = g.fma(u, u.broadcast(G7));
-        g = g.fma(u, u.broadcast(G6));
-        g = g.fma(u, u.broadcast(G5));
-        g = g.fma(u, u.broadcast(G4));
-        g = g.fma(u, u.broadcast(G3));
-        g = g.fma(u, u.broadcast(G2));
-        g = g.fma(u, u.broadcast(G1));
-        g = g.fma(u, u.broadcast(G0));
+        FloatVector w = u.sub(G_CENTER);
+        FloatVector g = w.fma(G10, G9);
+        g = g.fma(w, w.broadcast(G8));
+        g = g.fma(w, w.broadcast(G7));
+        g = g.fma(w, w.broadcast(G6));
+        g = g.fma(w, w.broadcast(G5));
+        g = g.fma(w, w.broadcast(G4));
+        g = g.fma(w, w.broadcast(G3));
+        g = g.fma(w, w.broadcast(G2));
+        g = g.fma(w, w.broadcast(G1));
+        g = g.fma(w, w.broadcast(G0));
         return exp2parts(hi, lo.add(g), u);
     }
 
@@ -124,16 +128,13 @@ public final class VectorMath {
     /** GELU (exact erf form) lane-wise; see {@link ScalarMath#gelu}. */
     public static FloatVector gelu(FloatVector x) {
         FloatVector t = x.mul(INV_SQRT2);
-        FloatVector half = x.mul(0.5f);
-        FloatVector smallRes = half.mul(erfSmall(t).add(1f));
         FloatVector z = t.abs();
-        FloatVector xx = x.mul(x);
-        FloatVector hi = xx.mul(0.5f).neg();
-        FloatVector lo = x.fma(x, xx.neg()).mul(0.5f).neg();
+        FloatVector nh = x.mul(-0.5f);
+        FloatVector hi = nh.mul(x);
+        FloatVector lo = nh.fma(x, hi.neg());
         FloatVector e = erfcCore(z, hi, lo).blend(0f, z.compare(VectorOperators.GE, ERFC_ZERO));
-        FloatVector big = e.neg().add(2f);
-        FloatVector res = half.mul(e.blend(big, t.compare(VectorOperators.GE, 1f)));
-        return res.blend(smallRes, t.compare(VectorOperators.GE, -0.5f).and(t.compare(VectorOperators.LT, 1f)));
+        FloatVector half = x.mul(0.5f);
+        return half.mul(e.blend(e.neg().add(2f), t.compare(VectorOperators.GE, 0f)));
     }
 
     /** GELU-tanh lane-wise; see {@link ScalarMath#geluTanh}. */

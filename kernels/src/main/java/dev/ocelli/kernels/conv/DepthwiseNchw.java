@@ -2,8 +2,6 @@ package dev.ocelli.kernels.conv;
 
 import dev.ocelli.kernels.parallel.WorkerPool;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Depthwise conv2d with stride 1 directly in NCHW, lanes along the output width: no layout
@@ -22,12 +20,15 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Order: bias, then taps in (ky, kx) order with FMA, as {@link ScalarDepthwiseConv}; padded taps
  * add w·0 = 0, so results match it (bit for bit for finite weights, except the sign of zero).
- * Planes are split over the engine pool's threads.
+ * Planes are split over the engine pool's threads. The vector loop lives in the generated
+ * per-width classes {@code DepthwiseNchwKernels128/256/512} (template
+ * {@code kernels/src/main/templates/DepthwiseNchwKernels.java.in}); this class pads the plane and
+ * picks the width (the preferred one, or any for tests).
  */
 final class DepthwiseNchw {
     private DepthwiseNchw() {}
 
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int PREFERRED_BITS = FloatVector.SPECIES_PREFERRED.vectorBitSize();
     private static final ThreadLocal<float[][]> PAD = ThreadLocal.withInitial(() -> new float[1][0]);
 
     static boolean applies(ConvShape s) {
@@ -37,21 +38,36 @@ final class DepthwiseNchw {
     /** x [N, C, H, W], weight [C, KH·KW] at wOff, bias [C] or null, out [N, C, OH, OW]; stride 1. */
     static void conv2d(float[] out, int outOff, float[] x, int xOff, float[] w, int wOff, float[] bias, int bOff,
                        ConvShape s) {
+        conv2d(PREFERRED_BITS, out, outOff, x, xOff, w, wOff, bias, bOff, s);
+    }
+
+    /** {@link #conv2d} with the vector loop of the given width (128, 256 or 512 bits). */
+    static void conv2d(int bits, float[] out, int outOff, float[] x, int xOff, float[] w, int wOff, float[] bias,
+                       int bOff, ConvShape s) {
+        if (bits != 128 && bits != 256 && bits != 512) {
+            throw new IllegalArgumentException("depthwise NCHW: no float species of " + bits + " bits");
+        }
         int planes = s.n() * s.c();
         WorkerPool pool = WorkerPool.shared();
         int tasks = Math.min(planes, 8 * pool.threads());
         pool.run(tasks, pool.threads(), t -> {
             for (int pl = planes * t / tasks, end = planes * (t + 1) / tasks; pl < end; pl++) {
                 int ch = pl % s.c();
-                plane(out, outOff + pl * s.oh() * s.ow(), x, xOff + pl * s.h() * s.w(), w, wOff + ch * s.kh() * s.kw(),
-                        bias == null ? 0f : bias[bOff + ch], s);
+                float[] pad = padded(x, xOff + pl * s.h() * s.w(), s);
+                int o = outOff + pl * s.oh() * s.ow(), wo = wOff + ch * s.kh() * s.kw();
+                float b = bias == null ? 0f : bias[bOff + ch];
+                switch (bits) {
+                    case 128 -> DepthwiseNchwKernels128.plane(out, o, pad, w, wo, b, s);
+                    case 256 -> DepthwiseNchwKernels256.plane(out, o, pad, w, wo, b, s);
+                    default -> DepthwiseNchwKernels512.plane(out, o, pad, w, wo, b, s);
+                }
             }
         });
     }
 
-    private static void plane(float[] out, int outOff, float[] x, int xOff, float[] w, int wOff, float b, ConvShape s) {
-        int h = s.h(), wd = s.w(), ph = s.ph(), pw = s.pw(), kh = s.kh(), kw = s.kw(), dh = s.dh(), dw = s.dw();
-        int oh = s.oh(), ow = s.ow();
+    /** The plane at xOff copied into this thread's scratch with a zero border of PH rows and PW columns. */
+    private static float[] padded(float[] x, int xOff, ConvShape s) {
+        int h = s.h(), wd = s.w(), ph = s.ph(), pw = s.pw();
         int pH = h + 2 * ph, pW = wd + 2 * pw;
         float[][] holder = PAD.get();
         if (holder[0].length < pH * pW) {
@@ -67,55 +83,6 @@ final class DepthwiseNchw {
             java.util.Arrays.fill(pad, r + pw + wd, r + pW, 0f);
         }
         java.util.Arrays.fill(pad, (h + ph) * pW, pH * pW, 0f);
-        int lanes = S.length();
-        FloatVector bv = FloatVector.broadcast(S, b);
-        int full = ow - ow % lanes;
-        for (int oy = 0; oy < oh; oy++) {
-            int o = outOff + oy * ow;
-            int ox = 0;
-            // 4 vectors along the row share each tap's weight broadcast (register blocking along the width)
-            for (; ox + 4 * lanes <= full; ox += 4 * lanes) {
-                FloatVector a0 = bv, a1 = bv, a2 = bv, a3 = bv;
-                for (int ky = 0; ky < kh; ky++) {
-                    int row = (oy + ky * dh) * pW + ox;
-                    int wr = wOff + ky * kw;
-                    for (int kx = 0; kx < kw; kx++) {
-                        FloatVector wv = FloatVector.broadcast(S, w[wr + kx]);
-                        int i = row + kx * dw;
-                        a0 = FloatVector.fromArray(S, pad, i).fma(wv, a0);
-                        a1 = FloatVector.fromArray(S, pad, i + lanes).fma(wv, a1);
-                        a2 = FloatVector.fromArray(S, pad, i + 2 * lanes).fma(wv, a2);
-                        a3 = FloatVector.fromArray(S, pad, i + 3 * lanes).fma(wv, a3);
-                    }
-                }
-                a0.intoArray(out, o + ox);
-                a1.intoArray(out, o + ox + lanes);
-                a2.intoArray(out, o + ox + 2 * lanes);
-                a3.intoArray(out, o + ox + 3 * lanes);
-            }
-            for (; ox < full; ox += lanes) { // remaining full vectors
-                FloatVector acc = bv;
-                for (int ky = 0; ky < kh; ky++) {
-                    int row = (oy + ky * dh) * pW + ox;
-                    int wr = wOff + ky * kw;
-                    for (int kx = 0; kx < kw; kx++) {
-                        acc = FloatVector.fromArray(S, pad, row + kx * dw).fma(FloatVector.broadcast(S, w[wr + kx]), acc);
-                    }
-                }
-                acc.intoArray(out, o + ox);
-            }
-            if (ox < ow) { // the row's last, partial vector
-                VectorMask<Float> m = S.indexInRange(ox, ow);
-                FloatVector acc = bv;
-                for (int ky = 0; ky < kh; ky++) {
-                    int row = (oy + ky * dh) * pW + ox;
-                    int wr = wOff + ky * kw;
-                    for (int kx = 0; kx < kw; kx++) {
-                        acc = FloatVector.fromArray(S, pad, row + kx * dw, m).fma(FloatVector.broadcast(S, w[wr + kx]), acc);
-                    }
-                }
-                acc.intoArray(out, o + ox, m);
-            }
-        }
+        return pad;
     }
 }

@@ -127,17 +127,20 @@ final class NormKernels512 {
     }
 
     static void layerNorm2d(float[] out, int outOff, float[] in, int inOff, float[] weight,
-                            int wOff, float[] bias, int bOff, int batch, int channels, int pixels, float eps) {
+                            int wOff, float[] bias, int bOff, int batch, int channels, int pixels, int p0, int p1,
+                            float eps) {
         Norms.checkArgs("layer_norm2d", out, outOff, in, inOff, weight, wOff, bias, bOff,
                 (long) batch * channels * pixels, channels);
+        Norms.checkPixelRange(p0, p1, pixels);
         int step = S.length();
         float invC = 1f / channels;
         FloatVector epsV = FloatVector.broadcast(S, eps);
         for (int b = 0; b < batch; b++) {
             int base = b * channels * pixels;
-            for (int p = 0; p < pixels; p += step) {
-                // lanes = pixels p..p+L-1; the last group is masked
-                VectorMask<Float> mask = S.indexInRange(p, pixels);
+            for (int p = p0; p < p1; p += step) {
+                // lanes = pixels p..p+L-1; the last group is masked (each lane's result depends
+                // on its own pixel only, so where the range starts does not change any bit)
+                VectorMask<Float> mask = S.indexInRange(p, p1);
                 FloatVector sum = FloatVector.zero(S);
                 for (int c = 0; c < channels; c++) {
                     sum = sum.add(FloatVector.fromArray(S, in, inOff + base + c * pixels + p, mask));
@@ -170,72 +173,73 @@ final class NormKernels512 {
         long total = (long) outer * dim * inner;
         Norms.checkRange("softmax input", in, inOff, total);
         Norms.checkRange("softmax output", out, outOff, total);
-        int step = S.length();
+        // one method per layout and the row in its own method: with both layouts' three inline
+        // exps in one body, C2 gave up on intrinsics for part of it (measured 7 KB boxed vectors
+        // per 576-float row, 96 B per 577-float row); no vector crosses these calls, so nothing
+        // is boxed whether or not they are inlined
         if (inner == 1) {
-            int bound = S.loopBound(dim);
             for (int o = 0; o < outer; o++) {
-                int x0 = inOff + o * dim;
-                int y0 = outOff + o * dim;
-                FloatVector mx = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-                int i = 0;
-                for (; i < bound; i += step) {
-                    mx = mx.max(FloatVector.fromArray(S, in, x0 + i));
-                }
-                float max = mx.reduceLanes(VectorOperators.MAX);
-                for (; i < dim; i++) {
-                    max = Math.max(max, in[x0 + i]);
-                }
-                FloatVector m = FloatVector.broadcast(S, max);
-                FloatVector acc = FloatVector.zero(S);
-                for (i = 0; i < bound; i += step) {
-                    FloatVector e = FloatVector.fromArray(S, in, x0 + i).sub(m).max(ScalarMath.EXP_LO).min(ScalarMath.EXP_HI); // exp inline, = VectorMath.exp
-                    FloatVector et = e.fma(ScalarMath.LOG2E, ScalarMath.ROUND_MAGIC);
-                    FloatVector ek = et.sub(ScalarMath.ROUND_MAGIC);
-                    IntVector eki = et.reinterpretAsInts().sub(ScalarMath.ROUND_MAGIC_BITS);
-                    FloatVector er = ek.fma(ek.broadcast(-ScalarMath.LN2_HI), e);
-                    er = ek.fma(ek.broadcast(-ScalarMath.LN2_LO), er);
-                    FloatVector eq = er.fma(ScalarMath.E5, ScalarMath.E4);
-                    eq = eq.fma(er, er.broadcast(ScalarMath.E3));
-                    eq = eq.fma(er, er.broadcast(ScalarMath.E2));
-                    eq = eq.fma(er, er.broadcast(ScalarMath.E1));
-                    eq = eq.fma(er, er.broadcast(ScalarMath.E0));
-                    IntVector ek1 = eki.lanewise(VectorOperators.ASHR, 1);
-                    e = er.mul(er).fma(eq, er).add(1f)
-                            .mul(ek1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
-                            .mul(eki.sub(ek1).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
-                    e.intoArray(out, y0 + i);
-                    acc = acc.add(e);
-                }
-                if (i < dim) { // masked tail: masked-off lanes must not add to the sum
-                    VectorMask<Float> mask = S.indexInRange(i, dim);
-                    FloatVector e = FloatVector.fromArray(S, in, x0 + i, mask).sub(m).max(ScalarMath.EXP_LO).min(ScalarMath.EXP_HI); // exp inline, = VectorMath.exp
-                    FloatVector et = e.fma(ScalarMath.LOG2E, ScalarMath.ROUND_MAGIC);
-                    FloatVector ek = et.sub(ScalarMath.ROUND_MAGIC);
-                    IntVector eki = et.reinterpretAsInts().sub(ScalarMath.ROUND_MAGIC_BITS);
-                    FloatVector er = ek.fma(ek.broadcast(-ScalarMath.LN2_HI), e);
-                    er = ek.fma(ek.broadcast(-ScalarMath.LN2_LO), er);
-                    FloatVector eq = er.fma(ScalarMath.E5, ScalarMath.E4);
-                    eq = eq.fma(er, er.broadcast(ScalarMath.E3));
-                    eq = eq.fma(er, er.broadcast(ScalarMath.E2));
-                    eq = eq.fma(er, er.broadcast(ScalarMath.E1));
-                    eq = eq.fma(er, er.broadcast(ScalarMath.E0));
-                    IntVector ek1 = eki.lanewise(VectorOperators.ASHR, 1);
-                    e = er.mul(er).fma(eq, er).add(1f)
-                            .mul(ek1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
-                            .mul(eki.sub(ek1).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
-                    e.intoArray(out, y0 + i, mask);
-                    acc = acc.add(e, mask);
-                }
-                float inv = 1f / sumLanes(acc);
-                for (i = 0; i < bound; i += step) {
-                    FloatVector.fromArray(S, out, y0 + i).mul(inv).intoArray(out, y0 + i);
-                }
-                for (; i < dim; i++) {
-                    out[y0 + i] *= inv;
-                }
+                softmaxRow(out, outOff + o * dim, in, inOff + o * dim, dim);
             }
-            return;
+        } else {
+            softmaxColumns(out, outOff, in, inOff, outer, dim, inner);
         }
+    }
+
+    /** Softmax of one contiguous row in[x0 .. x0+dim) into out[y0 ..). */
+    private static void softmaxRow(float[] out, int y0, float[] in, int x0, int dim) {
+        int step = S.length();
+        int bound = S.loopBound(dim);
+        FloatVector mx = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        int i = 0;
+        for (; i < bound; i += step) {
+            mx = mx.max(FloatVector.fromArray(S, in, x0 + i));
+        }
+        float max = mx.reduceLanes(VectorOperators.MAX);
+        for (; i < dim; i++) {
+            max = Math.max(max, in[x0 + i]);
+        }
+        FloatVector m = FloatVector.broadcast(S, max);
+        FloatVector acc = FloatVector.zero(S);
+        for (i = 0; i < bound; i += step) {
+            FloatVector e = FloatVector.fromArray(S, in, x0 + i).sub(m).max(ScalarMath.EXP_LO).min(ScalarMath.EXP_HI); // exp inline, = VectorMath.exp
+            FloatVector et = e.fma(ScalarMath.LOG2E, ScalarMath.ROUND_MAGIC);
+            FloatVector ek = et.sub(ScalarMath.ROUND_MAGIC);
+            IntVector eki = et.reinterpretAsInts().sub(ScalarMath.ROUND_MAGIC_BITS);
+            FloatVector er = ek.fma(ek.broadcast(-ScalarMath.LN2_HI), e);
+            er = ek.fma(ek.broadcast(-ScalarMath.LN2_LO), er);
+            FloatVector eq = er.fma(ScalarMath.E5, ScalarMath.E4);
+            eq = eq.fma(er, er.broadcast(ScalarMath.E3));
+            eq = eq.fma(er, er.broadcast(ScalarMath.E2));
+            eq = eq.fma(er, er.broadcast(ScalarMath.E1));
+            eq = eq.fma(er, er.broadcast(ScalarMath.E0));
+            IntVector ek1 = eki.lanewise(VectorOperators.ASHR, 1);
+            e = er.mul(er).fma(eq, er).add(1f)
+                    .mul(ek1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                    .mul(eki.sub(ek1).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+            e.intoArray(out, y0 + i);
+            acc = acc.add(e);
+        }
+        // scalar tail (ScalarMath.exp returns the same bits as the vector lanes); a masked vector
+        // step here boxed one vector per row (96 B per 577-float row, measured)
+        float tailSum = 0f;
+        for (; i < dim; i++) {
+            float e = ScalarMath.exp(in[x0 + i] - max);
+            out[y0 + i] = e;
+            tailSum += e;
+        }
+        float inv = 1f / (sumLanes(acc) + tailSum);
+        for (i = 0; i < bound; i += step) {
+            FloatVector.fromArray(S, out, y0 + i).mul(inv).intoArray(out, y0 + i);
+        }
+        for (; i < dim; i++) {
+            out[y0 + i] *= inv;
+        }
+    }
+
+    /** Softmax over dim of [outer, dim, inner] with inner > 1: lanes run along inner. */
+    private static void softmaxColumns(float[] out, int outOff, float[] in, int inOff, int outer, int dim, int inner) {
+        int step = S.length();
         for (int o = 0; o < outer; o++) {
             int base = o * dim * inner;
             for (int j = 0; j < inner; j += step) {

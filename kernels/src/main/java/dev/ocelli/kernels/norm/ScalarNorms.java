@@ -41,13 +41,15 @@ public final class ScalarNorms implements Norms {
     }
 
     @Override
-    public void layerNorm2d(float[] out, int outOff, float[] in, int inOff, float[] weight, int wOff,
-                            float[] bias, int bOff, int batch, int channels, int pixels, float eps) {
+    public void layerNorm2dPixels(float[] out, int outOff, float[] in, int inOff, float[] weight, int wOff,
+                                  float[] bias, int bOff, int batch, int channels, int pixels, int p0, int p1,
+                                  float eps) {
         Norms.checkArgs("layer_norm2d", out, outOff, in, inOff, weight, wOff, bias, bOff,
                 (long) batch * channels * pixels, channels);
+        Norms.checkPixelRange(p0, p1, pixels);
         for (int b = 0; b < batch; b++) {
             int base = b * channels * pixels;
-            for (int p = 0; p < pixels; p++) {
+            for (int p = p0; p < p1; p++) {
                 double sum = 0;
                 for (int c = 0; c < channels; c++) {
                     sum += in[inOff + base + c * pixels + p];

@@ -47,9 +47,11 @@ public abstract sealed class VectorNorms implements Norms {
         }
 
         @Override
-        public void layerNorm2d(float[] out, int outOff, float[] in, int inOff, float[] weight, int wOff,
-                                float[] bias, int bOff, int batch, int channels, int pixels, float eps) {
-            NormKernels128.layerNorm2d(out, outOff, in, inOff, weight, wOff, bias, bOff, batch, channels, pixels, eps);
+        public void layerNorm2dPixels(float[] out, int outOff, float[] in, int inOff, float[] weight, int wOff,
+                                      float[] bias, int bOff, int batch, int channels, int pixels, int p0, int p1,
+                                      float eps) {
+            NormKernels128.layerNorm2d(out, outOff, in, inOff, weight, wOff, bias, bOff, batch, channels, pixels, p0, p1,
+                    eps);
         }
 
         @Override
@@ -71,9 +73,11 @@ public abstract sealed class VectorNorms implements Norms {
         }
 
         @Override
-        public void layerNorm2d(float[] out, int outOff, float[] in, int inOff, float[] weight, int wOff,
-                                float[] bias, int bOff, int batch, int channels, int pixels, float eps) {
-            NormKernels256.layerNorm2d(out, outOff, in, inOff, weight, wOff, bias, bOff, batch, channels, pixels, eps);
+        public void layerNorm2dPixels(float[] out, int outOff, float[] in, int inOff, float[] weight, int wOff,
+                                      float[] bias, int bOff, int batch, int channels, int pixels, int p0, int p1,
+                                      float eps) {
+            NormKernels256.layerNorm2d(out, outOff, in, inOff, weight, wOff, bias, bOff, batch, channels, pixels, p0, p1,
+                    eps);
         }
 
         @Override
@@ -95,9 +99,11 @@ public abstract sealed class VectorNorms implements Norms {
         }
 
         @Override
-        public void layerNorm2d(float[] out, int outOff, float[] in, int inOff, float[] weight, int wOff,
-                                float[] bias, int bOff, int batch, int channels, int pixels, float eps) {
-            NormKernels512.layerNorm2d(out, outOff, in, inOff, weight, wOff, bias, bOff, batch, channels, pixels, eps);
+        public void layerNorm2dPixels(float[] out, int outOff, float[] in, int inOff, float[] weight, int wOff,
+                                      float[] bias, int bOff, int batch, int channels, int pixels, int p0, int p1,
+                                      float eps) {
+            NormKernels512.layerNorm2d(out, outOff, in, inOff, weight, wOff, bias, bOff, batch, channels, pixels, p0, p1,
+                    eps);
         }
 
         @Override

@@ -2,8 +2,9 @@ package dev.ocelli.kernels.parallel;
 
 import dev.ocelli.kernels.KernelInfo;
 
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 
@@ -21,6 +22,13 @@ import java.util.function.IntConsumer;
  * </ul>
  * Tasks are claimed dynamically from a counter; kernels keep results independent of which
  * thread runs which task (GEMM partitions only output tiles, never K).
+ *
+ * <p>A call allocates nothing: each calling thread owns one {@link Job} that it refills per call
+ * (the task limit and the claim counter share one {@code AtomicLong}, so a worker still holding
+ * the previous call's job can never claim a task of the next one twice), and a job reaches a
+ * worker through that worker's one-slot mailbox rather than a queue (a linked queue allocated a
+ * node per hand-off; the old per-call job and its counters were another ~100 bytes). If every
+ * mailbox is taken, by other callers' jobs, the caller simply runs more of the tasks itself.
  */
 public final class WorkerPool {
 
@@ -34,10 +42,10 @@ public final class WorkerPool {
         return SHARED;
     }
 
-    private final LinkedBlockingQueue<Job> queue = new LinkedBlockingQueue<>();
     private final ThreadLocal<Boolean> inTask = ThreadLocal.withInitial(() -> Boolean.FALSE);
+    private final ThreadLocal<Job> callerJob = ThreadLocal.withInitial(() -> new Job(Thread.currentThread()));
     private volatile int threads;
-    private int started; // workers started so far (guarded by this)
+    private volatile Worker[] workers = new Worker[0]; // grown under this, never shrunk
 
     private WorkerPool(int threads) {
         setThreads(threads);
@@ -56,11 +64,22 @@ public final class WorkerPool {
         threads = n;
     }
 
-    private synchronized void ensureWorkers(int needed) {
-        while (started < needed) {
-            Thread t = new Thread(this::workerLoop, "ocelli-worker-" + (++started));
-            t.setDaemon(true);
-            t.start();
+    private Worker[] ensureWorkers(int needed) {
+        Worker[] w = workers;
+        if (w.length >= needed) {
+            return w;
+        }
+        synchronized (this) {
+            w = workers;
+            if (w.length < needed) {
+                Worker[] grown = java.util.Arrays.copyOf(w, needed);
+                for (int i = w.length; i < needed; i++) {
+                    grown[i] = new Worker("ocelli-worker-" + (i + 1));
+                    grown[i].thread.start();
+                }
+                workers = w = grown;
+            }
+            return w;
         }
     }
 
@@ -82,10 +101,13 @@ public final class WorkerPool {
             }
             return;
         }
-        ensureWorkers(helpers);
-        Job job = new Job(tasks, body, Thread.currentThread());
-        for (int h = 0; h < helpers; h++) {
-            queue.add(job);
+        Worker[] ws = ensureWorkers(helpers);
+        Job job = callerJob.get();
+        job.reset(tasks, body);
+        for (int i = 0, posted = 0; i < ws.length && posted < helpers; i++) {
+            if (ws[i].offer(job)) {
+                posted++;
+            }
         }
         inTask.set(Boolean.TRUE);
         try {
@@ -103,56 +125,102 @@ public final class WorkerPool {
                 LockSupport.park(job);
             }
         }
-        if (job.error != null) {
-            if (job.error instanceof RuntimeException re) {
+        job.body = null; // every task has been claimed: no thread reads it any more
+        Throwable error = job.error;
+        if (error != null) {
+            job.error = null;
+            if (error instanceof RuntimeException re) {
                 throw re;
             }
-            if (job.error instanceof Error e) {
+            if (error instanceof Error e) {
                 throw e;
             }
-            throw new IllegalStateException(job.error);
+            throw new IllegalStateException(error);
         }
     }
 
-    private void workerLoop() {
-        inTask.set(Boolean.TRUE);
-        while (true) {
-            try {
+    /** A daemon thread with a one-job mailbox. */
+    private final class Worker {
+        final Thread thread;
+        final AtomicReference<Job> mailbox = new AtomicReference<>();
+        volatile boolean parked;
+
+        Worker(String name) {
+            thread = new Thread(this::loop, name);
+            thread.setDaemon(true);
+        }
+
+        /** Hands over {@code job} if the mailbox is empty; wakes the worker if it sleeps. */
+        boolean offer(Job job) {
+            if (!mailbox.compareAndSet(null, job)) {
+                return false;
+            }
+            // the worker sets parked and then re-reads the mailbox before parking, and we wrote
+            // the mailbox before reading parked: one of the two sees the other's write
+            if (parked) {
+                LockSupport.unpark(thread);
+            }
+            return true;
+        }
+
+        private void loop() {
+            inTask.set(Boolean.TRUE);
+            while (true) {
                 // a kernel call usually follows the previous one within microseconds (layer after
                 // layer): spin for SPIN_NANOS before sleeping, to skip the wake-up latency
-                Job job = null;
+                Job job = mailbox.get();
                 long spinUntil = System.nanoTime() + SPIN_NANOS;
                 while (job == null && System.nanoTime() < spinUntil) {
-                    job = queue.poll();
-                    if (job == null) {
-                        Thread.onSpinWait();
-                    }
+                    Thread.onSpinWait();
+                    job = mailbox.get();
                 }
-                (job != null ? job : queue.take()).work();
-            } catch (InterruptedException e) {
-                // daemon workers live as long as the JVM; an interrupt is not a shutdown signal
-                Thread.interrupted();
+                while (job == null) {
+                    parked = true;
+                    job = mailbox.get();
+                    if (job == null) {
+                        LockSupport.park(this); // daemon workers live as long as the JVM; interrupts are ignored
+                        Thread.interrupted();
+                        job = mailbox.get();
+                    }
+                    parked = false;
+                }
+                mailbox.set(null);
+                job.work();
             }
         }
     }
 
+    /** One caller thread's job, refilled for each of its calls. */
     private static final class Job {
-        final int tasks;
-        final IntConsumer body;
         final Thread caller;
-        final AtomicInteger next = new AtomicInteger();
+        /** (task limit << 32) | next task index: a claim and the limit it is checked against are one read. */
+        final AtomicLong claims = new AtomicLong();
         final AtomicInteger done = new AtomicInteger();
+        IntConsumer body; // published by the volatile write of claims in reset
         volatile Throwable error;
 
-        Job(int tasks, IntConsumer body, Thread caller) {
-            this.tasks = tasks;
-            this.body = body;
+        Job(Thread caller) {
             this.caller = caller;
         }
 
+        /** Called by the owner only, after every task of its previous call has finished. */
+        void reset(int tasks, IntConsumer body) {
+            this.body = body;
+            error = null;
+            done.set(0);
+            claims.set((long) tasks << 32);
+        }
+
         void work() {
-            int t;
-            while ((t = next.getAndIncrement()) < tasks) {
+            while (true) {
+                // a worker that took this job from a mailbox late may land here after the call
+                // it was posted for: it then either finds no task left (and leaves) or helps
+                // with the owner's next call, whose body reset() published before the claims
+                long c = claims.getAndIncrement();
+                int t = (int) c, limit = (int) (c >>> 32);
+                if (t >= limit) {
+                    return;
+                }
                 try {
                     body.accept(t);
                 } catch (Throwable e) {
@@ -160,7 +228,7 @@ public final class WorkerPool {
                         error = e;
                     }
                 } finally {
-                    if (done.incrementAndGet() == tasks) {
+                    if (done.incrementAndGet() == limit) {
                         LockSupport.unpark(caller);
                     }
                 }

@@ -1,6 +1,9 @@
 package dev.ocelli.kernels.resample;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -15,6 +18,56 @@ final class ResampleKernels512 {
     private ResampleKernels512() {}
 
     static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
+    static final VectorSpecies<Integer> IS = IntVector.SPECIES_512;
+
+    /**
+     * Average pooling (avg_pool2d, adaptive_avg_pool2d) as windows given per output row and per
+     * output column (see {@link VectorResample#avgPool2d}); lanes run along the output columns:
+     * <pre>
+     *   out[p, oy, ox] = Σ_{y ∈ [rowStart, rowEnd)} Σ_{dx &lt; colWidth[ox]} in[p, y, colStart[ox] + dx]
+     *                    / (rowCount[oy]·colCount[ox])
+     * </pre>
+     * Each lane gathers in[y, colStart + dx] (masked off once dx ≥ its width, adding +0, which
+     * leaves a sum that started at +0 unchanged), in the scalar twin's (y, x) order, so the bits
+     * equal {@link ScalarResample}'s. {@code gather[dx·padded + ox]} holds colStart[ox] + dx,
+     * clamped into the row for masked-off lanes (the gather checks every lane's index, masked or
+     * not). The column tables are padded to {@code padded} (whole vectors) with width 0, so their
+     * loads need no mask; the last partial vector of a row is stored through {@code tail}.
+     */
+    static void windowAverage(float[] out, int outOff, float[] in, int inOff, int planes, int inH, int inW,
+                              int outH, int outW, int[] rowStart, int[] rowEnd, int[] rowCount, int[] gather,
+                              int[] colWidth, int[] colCount, int maxWidth, int padded) {
+        int step = S.length();
+        float[] tail = new float[step];
+        for (int p = 0; p < planes; p++) {
+            int src = inOff + p * inH * inW;
+            int dst = outOff + p * outH * outW;
+            for (int oy = 0; oy < outH; oy++) {
+                int y0 = rowStart[oy], y1 = rowEnd[oy], rc = rowCount[oy];
+                for (int ox = 0; ox < outW; ox += step) {
+                    IntVector width = IntVector.fromArray(IS, colWidth, ox);
+                    FloatVector sum = FloatVector.zero(S);
+                    for (int y = y0; y < y1; y++) {
+                        int row = src + y * inW;
+                        for (int dx = 0; dx < maxWidth; dx++) {
+                            VectorMask<Float> m = width.compare(VectorOperators.GT, dx).cast(S);
+                            sum = sum.add(FloatVector.fromArray(S, in, row, gather, dx * padded + ox, m));
+                        }
+                    }
+                    FloatVector count = (FloatVector) IntVector.fromArray(IS, colCount, ox).mul(rc)
+                            .convert(VectorOperators.I2F, 0);
+                    FloatVector avg = sum.div(count);
+                    int o = dst + oy * outW + ox;
+                    if (ox + step <= outW) {
+                        avg.intoArray(out, o);
+                    } else {
+                        avg.intoArray(tail, 0);
+                        System.arraycopy(tail, 0, out, o, outW - ox);
+                    }
+                }
+            }
+        }
+    }
 
     static void interpolate(Interp mode, boolean alignCorners, float[] out, int outOff,
                             float[] in, int inOff, int planes, int inH, int inW, int outH, int outW) {
