@@ -21,7 +21,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * The memory-bandwidth yardstick for element-wise kernels: System.arraycopy of n floats, which
  * reads 4n bytes and writes 4n bytes, exactly the traffic of an out-of-place activation or
  * LayerNorm over n floats; secondary metric {@code gbytes} in GB/s. Sizes: 577·1024 (a ViT-L
- * LayerNorm input, 2.3 MiB, mostly cache-resident) and 4M (16 MiB, the GELU benchmark size).
+ * LayerNorm input, 2.3 MiB, mostly cache-resident), 4M (16 MiB, the GELU benchmark size; source
+ * and destination together fit the 32 MB L3) and 64M (256 MiB each way: far beyond every cache,
+ * so this one measures the memory bandwidth proper, DRAM).
  * With {@code threads} = T the copy is cut into T contiguous halves/thirds run on the engine
  * pool, as the parallel activations are, so the ratio compares like with like.
  *
@@ -31,11 +33,11 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xmx2g"})
 @State(Scope.Benchmark)
 public class CopyBandwidthBenchmark {
 
-    @Param({"590848", "4194304"})
+    @Param({"590848", "4194304", "67108864"})
     public int n;
 
     @Param({"2", "1"})
