@@ -27,10 +27,10 @@ import dev.ocelli.kernels.parallel.WorkerPool;
  *   <li>{@link Route#POINTWISE} (1×1, stride 1, no padding): col is the image itself,
  *       x[n] viewed as [C, H·W]; no copy at all.</li>
  *   <li>{@link Route#PATCHIFY} (kernel = stride, no padding or dilation: ViT patch embeddings
- *       14/14, 16/16, ConvNeXt stems 4/4, downsamplers 2/2): the patch matrix is written once
- *       into per-thread scratch (K·P floats, the size of the input). On the vector GEMM it has the
- *       pixels as rows, C[P, OC/G] = rows · W_gᵀ, transposed into NCHW with the bias as for
- *       IMPLICIT; on the other backends it is [K, P] and the output is written in place.</li>
+ *       14/14, 16/16, ConvNeXt stems 4/4, downsamplers 2/2): channels as rows, output in place.
+ *       On the vector GEMM the [K, P] patch matrix is packed into the B panels implicitly
+ *       ({@link ImplicitIm2col}, a stride-KW gather); on the other backends it is written once
+ *       into per-thread scratch (K·P floats, the size of the input).</li>
  *   <li>{@link Route#IMPLICIT} (every other k×k, vector GEMM): implicit im2row with the pixels
  *       as GEMM rows, C[P, OC/G] = row[P, K] · W_gᵀ, the patch rows produced straight into the
  *       GEMM's packed A panels from a zero-padded copy of the input ({@link ImplicitIm2row}); the
@@ -99,11 +99,6 @@ public final class Conv2d {
             depthwise(out, outOff, x, xOff, weight, bias, bOff, s);
             return;
         }
-        if (route == Route.PATCHIFY && gemm.name().equals("vector")) {
-            checkPatchify(s);
-            patchRows(out, outOff, x, xOff, weight, bias, bOff, s, gemm);
-            return;
-        }
         if (route == Route.IMPLICIT) {
             implicitRows(out, outOff, x, xOff, weight, bias, bOff, s, gemm);
             return;
@@ -115,8 +110,11 @@ public final class Conv2d {
         if (route == Route.PATCHIFY) {
             checkPatchify(s);
         }
-        float[] col = route == Route.PATCHIFY || route == Route.IM2COL ? scratch(0, (long) k * p) : null;
-        ImplicitIm2col src = route == Route.IMPLICIT_B ? IMPLICIT_SRC.get() : null;
+        // patchify on the vector GEMM packs its patch matrix implicitly too (a stride-KW gather
+        // per packed row): measured faster than writing the patch matrix first (docs/kernels/conv.md)
+        boolean implicitB = route == Route.IMPLICIT_B || route == Route.PATCHIFY && "vector".equals(gemm.name());
+        float[] col = !implicitB && (route == Route.PATCHIFY || route == Route.IM2COL) ? scratch(0, (long) k * p) : null;
+        ImplicitIm2col src = implicitB ? IMPLICIT_SRC.get() : null;
         Operand implicit = src == null ? null : Operand.implicit(src);
         for (int b = 0; b < s.n(); b++) {
             for (int g = 0; g < s.groups(); g++) {
@@ -126,6 +124,10 @@ public final class Conv2d {
                 Operand cols = switch (route) {
                     case POINTWISE -> Operand.rowMajor(x, xg, hw);
                     case PATCHIFY -> {
+                        if (src != null) {
+                            src.set(x, xg, s);
+                            yield implicit;
+                        }
                         patches(col, x, xg, cg, s);
                         yield Operand.rowMajor(col, 0, p);
                     }
@@ -175,49 +177,6 @@ public final class Conv2d {
                 gemm.gemm(c, 0, ocg, rows, weight.shift((long) g * ocg * weight.rowStride()).t(), p, ocg, k,
                         false, Epilogue.NONE);
                 toNchw(out, outOff + (b * s.oc() + g * ocg) * p, c, p, ocg, bias, bOff + g * ocg);
-            }
-        }
-    }
-
-    /**
-     * The PATCHIFY route, per image and group: the patch matrix with pixels as rows,
-     * rows[(py, px), (ci, ky, kx)] = x[ci, py·KH + ky, px·KW + kx], is written into scratch (P·K
-     * floats, the size of the input; KW-float runs, split over patch rows), then
-     * C[P, OC/G] = rows · W_gᵀ and the transpose into NCHW with the bias. Pixels as GEMM rows for
-     * the same reason as {@link ImplicitIm2row}: CLIP's 14/14 has 576 patches against 1024 output
-     * channels, and the weight, packed once, is then used by every patch row.
-     */
-    private static void patchRows(float[] out, int outOff, float[] x, int xOff, Operand weight, float[] bias,
-                                  int bOff, ConvShape s, Gemm gemm) {
-        int oh = s.oh(), ow = s.ow(), p = oh * ow, cg = s.cg(), ocg = s.ocg(), k = cg * s.kh() * s.kw();
-        int hw = s.h() * s.w();
-        float[] rows = scratch(0, (long) p * k);
-        float[] c = scratch(1, (long) p * ocg);
-        WorkerPool pool = WorkerPool.shared();
-        int threads = pool.threads();
-        int tasks = Math.min(oh, 4 * threads);
-        for (int b = 0; b < s.n(); b++) {
-            for (int g = 0; g < s.groups(); g++) {
-                int xg = xOff + (b * s.c() + g * cg) * hw;
-                pool.run(tasks, threads, t -> patchRowsOf(rows, x, xg, cg, s, oh * t / tasks, oh * (t + 1) / tasks));
-                gemm.gemm(c, 0, ocg, Operand.rowMajor(rows, 0, k), weight.shift((long) g * ocg * weight.rowStride()).t(),
-                        p, ocg, k, false, Epilogue.NONE);
-                toNchw(out, outOff + (b * s.oc() + g * ocg) * p, c, p, ocg, bias, bOff + g * ocg);
-            }
-        }
-    }
-
-    /** rows [P, cg·KH·KW] of patch rows py in [py0, py1), kernel = stride, from the cg planes at xOff. */
-    static void patchRowsOf(float[] rows, float[] x, int xOff, int cg, ConvShape s, int py0, int py1) {
-        int kh = s.kh(), kw = s.kw(), h = s.h(), w = s.w(), ow = s.ow(), k = cg * kh * kw;
-        for (int py = py0; py < py1; py++) {
-            for (int px = 0; px < ow; px++) {
-                int d = (py * ow + px) * k;
-                for (int ci = 0; ci < cg; ci++) {
-                    for (int ky = 0; ky < kh; ky++, d += kw) {
-                        System.arraycopy(x, xOff + (ci * h + py * kh + ky) * w + px * kw, rows, d, kw);
-                    }
-                }
             }
         }
     }
