@@ -17,6 +17,7 @@ public final class DemoCommand extends OcelliCommand {
     boolean json;
 
     @Override
+    @SuppressWarnings("try") // progress is closed early on purpose: the bar's last line must end before the report
     public Integer call() throws Exception {
         RgbImage img = SampleImage.load();
         String what = "bundled sample photo " + img.width() + "x" + img.height();

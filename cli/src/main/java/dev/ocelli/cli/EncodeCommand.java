@@ -58,6 +58,7 @@ public final class EncodeCommand extends OcelliCommand {
     boolean json;
 
     @Override
+    @SuppressWarnings("try") // progress is closed early on purpose: the bar's last line must end before the report
     public Integer call() throws Exception {
         if (threads != null) {
             if (threads < 1) {

@@ -63,6 +63,7 @@ final class TerminalProgress implements ProgressListener, AutoCloseable {
     }
 
     /** {@code isatty(2)} through the FFM API; false when it cannot be asked (no native access). */
+    @SuppressWarnings("restricted") // a libc call with a fixed signature; the launcher grants native access
     static boolean stderrIsTerminal() {
         try {
             Linker linker = Linker.nativeLinker();

@@ -19,7 +19,6 @@ public final class TokenMaps {
     private TokenMaps() {
     }
 
-    /** Side of the square grid of {@code n} tokens; ShapeException when n is not a square. */
     /** Channels per call of {@link #interpolateInto}: 192 planes of 384² are 113 MB. */
     static final int RESIZE_CHANNELS = 192;
 
@@ -45,6 +44,7 @@ public final class TokenMaps {
         }
     }
 
+    /** Side of the square grid of {@code n} tokens; ShapeException when n is not a square. */
     public static int side(long n, String what) {
         int s = (int) Math.round(Math.sqrt(n));
         if ((long) s * s != n) {
