@@ -26,8 +26,9 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Packed A layout (the GEMM's, see {@code Packing}): panel q = rows [q·MR, q·MR+MR), element
  * (r, p) at float {@code q·MR·kc + p·MR + r}. With stride 1 the MR pixels of a panel that sits in
  * one output row read MR consecutive floats of one padded input row for every tap, so each packed
- * row is one contiguous vector copy; panels that wrap to the next output row, strides &gt; 1 and the
- * partial last panel take a gather.
+ * row is one contiguous vector copy; a panel that wraps to the next output row (at OW = 64 and
+ * MR = 12, one in six) is two, the second starting where the first run ends. Strides &gt; 1 and
+ * the partial last panel take a gather.
  *
  * <p>Mutable so one instance per calling thread is reused; {@link #set} happens before the GEMM
  * starts (the worker pool's hand-off orders it), and the GEMM's threads only read.
@@ -35,7 +36,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class ImplicitIm2row implements PanelSource {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     /** Floats the padded input needs past its end: a packed row is copied as whole vectors. */
-    static final int SLACK = S.length();
+    static final int SLACK = 2 * S.length();
 
     private float[] xpad;
     private int xOff;
@@ -67,12 +68,20 @@ final class ImplicitIm2row implements PanelSource {
             // offset of the panel's first pixel in a padded plane, at tap (0, 0)
             int pix = oy0 * sh * wp + ox0 * sw;
             boolean contiguous = sw == 1 && rows == mr && ox0 + mr <= ow;
+            // a full stride-1 panel that wraps once: two runs, the second from the next output row
+            int first = ow - ox0;
+            boolean wraps = !contiguous && sw == 1 && rows == mr && mr - first <= ow;
+            int pix2 = (oy0 + 1) * sh * wp;
             int d = q * kc;
             int ci = p0 / khw, t = p0 % khw, ky = t / kw, kx = t % kw;
             for (int p = 0; p < kc; p++, d += mr) {
                 int tap = xOff + ci * plane + ky * dh * wp + kx * dw;
                 if (contiguous) {
                     copyRow(dst, d, tap + pix, mr);
+                } else if (wraps) {
+                    // the second copy starts where the first run ends and overwrites its overshoot
+                    copyRow(dst, d, tap + pix, first);
+                    copyRow(dst, d + first, tap + pix2, mr - first);
                 } else {
                     gather(dst, d, tap, oy0, ox0, rows, mr);
                 }

@@ -84,9 +84,12 @@ final class Packing {
         }
     }
 
-    /** Floats a packed-A buffer needs beyond its MC×KC block (see {@link #packA}). */
+    /**
+     * Floats a packed-A buffer needs beyond its MC×KC block (see {@link #packA}): two vectors, as
+     * a packed row may be written as two whole-vector runs, the second starting inside the row.
+     */
     static int aSlack() {
-        return FloatVector.SPECIES_PREFERRED.length();
+        return 2 * FloatVector.SPECIES_PREFERRED.length();
     }
 
     /** The in-register transpose needs real 512-bit vectors; elsewhere the scalar route is faster. */

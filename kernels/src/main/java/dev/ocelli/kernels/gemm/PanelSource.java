@@ -40,9 +40,9 @@ public interface PanelSource {
     /**
      * Writes rows [i0, i0+mc) × columns [p0, p0+kc) as the GEMM's packed A block: panel q holds
      * rows [q·mr, q·mr+mr) and element (r, p) of that panel goes to {@code dst[q·mr·kc + p·mr + r]};
-     * rows past mc are zeros. {@code dst} has at least one preferred vector of slack past the
-     * block, so a packed row may be written as whole vectors that run into the next row (which is
-     * written afterwards). The default gathers through {@link #get}.
+     * rows past mc are zeros. {@code dst} has at least two preferred vectors of slack past the
+     * block, so a packed row may be written as whole vectors that run into the next rows (which
+     * are written afterwards). The default gathers through {@link #get}.
      */
     default void packA(int i0, int mc, int p0, int kc, int mr, float[] dst) {
         for (int q = 0; q < mc; q += mr) {
