@@ -13,9 +13,10 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>No {@code FloatVector} crosses a method boundary here: each activation has its own row loop
  * with the whole formula, exp included, written inline. Helpers taking and returning vectors
  * (an {@code activate(act, v)} and an {@code exp(v)}, as this class first had) are inlined by C2
- * only when their call site is hot in the profile at compile time; when it was not
- * ({@code failed to inline: callee is too large}), every vector crossing the call was boxed, and
- * CLIP ViT-L ran 3.9 s instead of 2.3 s in that JVM. The exp is therefore repeated in three loops.
+ * only when their call site is hot in the profile at compile time. In a CLIP ViT-L run,
+ * {@code -XX:+PrintInlining} showed {@code activate} left out of line ({@code callee is too
+ * large}) in some compiles, and a vector passed to or returned from an out-of-line call is boxed
+ * (the same hazard as in {@link Microkernel#compute}). The exp is therefore repeated in three loops.
  *
  * <p>exp is our own (add, mul, FMA only: e^x with relative error about 2 ulp, x = n·ln2 + r with
  * |r| ≤ ln2/2, e^r by its degree-7 Taylor polynomial, 2^n through the exponent bits, x clamped
