@@ -4,8 +4,6 @@ import dev.ocelli.core.Tensor;
 import dev.ocelli.core.safetensors.SafetensorsWriter;
 import dev.ocelli.encoders.vit.VisionTransformer;
 import dev.ocelli.encoders.vit.VitConfig;
-import dev.ocelli.encoders.weights.CheckpointWeights;
-import dev.ocelli.encoders.weights.HfConfig;
 import dev.ocelli.encoders.weights.ParamSpec;
 import dev.ocelli.encoders.weights.SyntheticWeights;
 import java.io.IOException;
@@ -42,9 +40,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * in the page cache".
  *
  * <p>Setup writes the file once with synthetic values and reads it through once, so it is in the
- * page cache. Each op does what {@code VisionTransformer.load(dir)} does (open and validate the
- * file, map it, read config.json, bind every weight, build the model) and then closes the
- * checkpoint, so mappings do not pile up.
+ * page cache. Each op is {@code VisionTransformer.load(dir)} (open and validate the file, map it,
+ * read config.json, bind every weight, build the model), then closes the checkpoint through
+ * {@code weights()}, so mappings do not pile up.
  *
  * <pre>java -jar jmh/target/benchmarks.jar CheckpointLoadBenchmark</pre>
  */
@@ -102,12 +100,11 @@ public class CheckpointLoadBenchmark {
 
     @Benchmark
     public int loadClipVitL() {
-        try (CheckpointWeights w = CheckpointWeights.open(dir)) {
-            VitConfig c = VitConfig.fromHf(HfConfig.readIfVision(w.configFile()));
-            if (!c.equals(cfg)) {
-                throw new IllegalStateException("config.json read as " + c);
+        VisionTransformer vit = VisionTransformer.load(dir);
+        try (var weights = vit.weights()) {   // the model keeps the checkpoint open; close it here
+            if (!vit.config().equals(cfg)) {
+                throw new IllegalStateException("config.json read as " + vit.config());
             }
-            VisionTransformer vit = VisionTransformer.load(w, c, null);
             return vit.config().numLayers();
         }
     }

@@ -112,7 +112,8 @@ class SafetensorsCheckpointTest {
         try {
             Files.createSymbolicLink(link, dir.resolve("outside.safetensors"));
         } catch (UnsupportedOperationException | IOException e) {
-            return; // no symlinks on this file system; the other cases still ran
+            // no symlinks on this file system: the other cases ran; report the rest as skipped
+            org.junit.jupiter.api.Assumptions.abort("symbolic links unsupported here: " + e);
         }
         writeIndex(model, "{\"x\": \"link.safetensors\"}");
         expect(() -> SafetensorsCheckpoint.open(model), Rule.SHARD_OUTSIDE_DIR, "x", "outside the model directory");
@@ -124,7 +125,7 @@ class SafetensorsCheckpointTest {
         try {
             Files.createSymbolicLink(dir.resolve("alias.safetensors"), dir.resolve(SHARD2));
         } catch (UnsupportedOperationException | IOException e) {
-            return;
+            org.junit.jupiter.api.Assumptions.abort("symbolic links unsupported here: " + e);
         }
         writeIndex(dir, "{\"embed.weight\": \"" + SHARD1 + "\", \"layers.0.weight\": \"" + SHARD1
                 + "\", \"layers.1.weight\": \"alias.safetensors\"}");

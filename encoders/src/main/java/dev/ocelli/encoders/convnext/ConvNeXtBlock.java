@@ -89,11 +89,6 @@ final class ConvNeXtBlock {
         }
     }
 
-    /** As {@link #forward(float[], int, int, int, Scratch)} with temporaries of its own. */
-    void forward(float[] x, int batch, int h, int w) {
-        forward(x, batch, h, w, new Scratch(Nhwc.checkedInt((long) batch * h * w, "block rows"), dim));
-    }
-
     /** x [B, H, W, C] is updated in place: x ← x + gamma·mlp(norm(conv_dw(x))); {@code s} sized for B·H·W rows of C. */
     void forward(float[] x, int batch, int h, int w, Scratch s) {
         int c = dim;

@@ -262,14 +262,9 @@ public final class PatchInfoMining {
     /**
      * What {@link #mine} computes: Q (2NC²), Q·W_k and the W_v projection (2·2NC·Ch), and per
      * high-res position the LN statistics, score and weighted sum (≈ 8·Ch). The released
-     * formulation would be 2NC² + 4·R²·Ch·C + 4·R²·C ({@link #flopsAsReleased}).
+     * formulation would be 2NC² + 4·R²·Ch·C + 4·R²·C (K and V projected at every position).
      */
     public static double flops(int c, int ch, long n, long rr) {
         return 2.0 * n * c * c + 4.0 * n * c * ch + 8.0 * rr * ch;
-    }
-
-    /** FLOPs of MGM's own formulation (K and V projected at every high-res position), for comparisons. */
-    public static double flopsAsReleased(int c, int ch, long n, long rr) {
-        return 2.0 * n * c * c + 2 * 2.0 * rr * ch * c + 4.0 * rr * c;
     }
 }

@@ -68,10 +68,10 @@ public final class Operand {
     }
 
     /**
-     * A B operand produced by its packing callback (implicit im2col); it has no storage, so it
-     * cannot be transposed or shifted, and it can only be the B operand of the vector backend's
-     * fast path (other backends and A-side packing read it element by element through
-     * {@link PanelSource#get}).
+     * An operand produced by its packing callback (implicit im2row on the A side, implicit im2col
+     * on the B side); it has no storage, so it cannot be transposed or shifted. The vector
+     * backend's packing asks the callback for whole panels; the other backends read it element by
+     * element through {@link PanelSource#get}.
      */
     public static Operand implicit(PanelSource source) {
         return new Operand(null, null, 0, 0, 0, Objects.requireNonNull(source, "source"));

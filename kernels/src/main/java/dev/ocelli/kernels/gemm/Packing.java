@@ -31,7 +31,7 @@ final class Packing {
     /**
      * Packs A rows [i0, i0+mc) × cols [p0, p0+kc) into {@code dst} (a heap array, see
      * {@link Microkernel#compute}) in MR-row panels. {@code dst} must hold
-     * {@link #aSlack}(mr) floats beyond the block: an implicit source may copy whole vectors
+     * {@link #A_SLACK} floats beyond the block: an implicit source may copy whole vectors
      * past a panel's last row (the next row overwrites them).
      */
     static void packA(Operand a, int i0, int mc, int p0, int kc, int mr, float[] dst) {
@@ -88,9 +88,7 @@ final class Packing {
      * Floats a packed-A buffer needs beyond its MC×KC block (see {@link #packA}): two vectors, as
      * a packed row may be written as two whole-vector runs, the second starting inside the row.
      */
-    static int aSlack() {
-        return 2 * FloatVector.SPECIES_PREFERRED.length();
-    }
+    static final int A_SLACK = 2 * FloatVector.SPECIES_PREFERRED.length();
 
     /** The in-register transpose needs real 512-bit vectors; elsewhere the scalar route is faster. */
     private static final boolean TRANSPOSE16 = Transpose16.FAST;

@@ -298,15 +298,15 @@ public final class VectorGemm implements Gemm {
 
         private Scratch(long aFloats, long bFloats, int tileFloats) {
             Arena arena = Arena.ofAuto();   // freed by the GC with the thread's Scratch
-            a = new float[Math.toIntExact(aFloats + Packing.aSlack())];
+            a = new float[Math.toIntExact(aFloats + Packing.A_SLACK)];
             b = arena.allocate(4 * bFloats, 64);
             tile = new float[tileFloats];
         }
 
         static Scratch get(long aFloats, long bFloats, int tileFloats) {
             Scratch s = LOCAL.get();
-            if (s == null || s.a.length < aFloats + Packing.aSlack() || s.b.byteSize() < 4 * bFloats || s.tile.length < tileFloats) {
-                long ga = s == null ? aFloats : Math.max(aFloats, s.a.length - Packing.aSlack());
+            if (s == null || s.a.length < aFloats + Packing.A_SLACK || s.b.byteSize() < 4 * bFloats || s.tile.length < tileFloats) {
+                long ga = s == null ? aFloats : Math.max(aFloats, s.a.length - Packing.A_SLACK);
                 long gb = s == null ? bFloats : Math.max(bFloats, s.b.byteSize() / 4);
                 int gt = s == null ? tileFloats : Math.max(tileFloats, s.tile.length);
                 s = new Scratch(ga, gb, gt);
