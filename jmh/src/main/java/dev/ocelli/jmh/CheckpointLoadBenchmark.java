@@ -101,11 +101,13 @@ public class CheckpointLoadBenchmark {
     @Benchmark
     public int loadClipVitL() {
         VisionTransformer vit = VisionTransformer.load(dir);
-        try (var weights = vit.weights()) {   // the model keeps the checkpoint open; close it here
+        try {
             if (!vit.config().equals(cfg)) {
                 throw new IllegalStateException("config.json read as " + vit.config());
             }
             return vit.config().numLayers();
+        } finally {
+            vit.weights().close();   // the model keeps the checkpoint open; close it here
         }
     }
 }
