@@ -45,7 +45,23 @@ final class Packing {
         for (int q = 0; q < mc; q += mr) {
             int panel = q * kc;                   // in floats
             int rows = Math.min(mr, mc - q);
-            if (cs == 1) {
+            if (cs == 1 && arr != null && TRANSPOSE16 && rows == 12 && mr == 12) {
+                // row-major A in an array, full 12-row panel: 12×16 blocks transposed in
+                // registers (Transpose16.packRows12), then the last kc % 16 columns one by one.
+                // The scalar loop below ran at 3–5 cycles per float (strided stores), which was
+                // 10–15% of a GEMM whose A is an activation (docs/kernels/gemm.md)
+                int s = (int) (off + (i0 + q) * rs + p0), lda = (int) rs;
+                int kFull = kc - kc % 16;
+                for (int p = 0; p < kFull; p += 16) {
+                    Transpose16.packRows12(arr, s + p, lda, dst, panel + p * 12);
+                }
+                for (int p = kFull; p < kc; p++) {
+                    int d = panel + p * 12;
+                    for (int r = 0; r < 12; r++) {
+                        dst[d + r] = arr[s + r * lda + p];
+                    }
+                }
+            } else if (cs == 1) {
                 // row-major A: read each row contiguously, write it with stride MR; in chunks of
                 // P_CHUNK columns so the chunk of the packed panel being written stays in L1
                 for (int pc = 0; pc < kc; pc += P_CHUNK) {
