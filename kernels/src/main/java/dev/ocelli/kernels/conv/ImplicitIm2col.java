@@ -1,8 +1,13 @@
 package dev.ocelli.kernels.conv;
 
 import dev.ocelli.kernels.gemm.PanelSource;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 
 /**
  * Implicit im2col: the column matrix of one image and one group, produced panel by panel inside
@@ -27,8 +32,15 @@ import java.lang.foreign.ValueLayout;
 final class ImplicitIm2col implements PanelSource {
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+
     private float[] x;
     private int xOff;
+    /** Gather index map for strided runs: stride[l] = l·sW. */
+    private final int[] stride = new int[S.length()];
+    /** tail[n][l] = min(l, n−1)·sW: the map for a last chunk of n pixels, every lane in range. */
+    private final int[][] tail = new int[S.length()][S.length()];
     private int h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow;
 
     /** Points at the C/G channel planes of one image (x [C/G, H, W] at xOff) for the sizes of {@code s}. */
@@ -37,6 +49,12 @@ final class ImplicitIm2col implements PanelSource {
         this.xOff = xOff;
         h = s.h(); w = s.w(); kh = s.kh(); kw = s.kw(); sh = s.sh(); sw = s.sw();
         ph = s.ph(); pw = s.pw(); dh = s.dh(); dw = s.dw(); oh = s.oh(); ow = s.ow();
+        for (int l = 0; l < stride.length; l++) {
+            stride[l] = l * sw;
+            for (int n = 1; n < tail.length; n++) {
+                tail[n][l] = Math.min(l, n - 1) * sw;
+            }
+        }
         return this;
     }
 
@@ -51,16 +69,24 @@ final class ImplicitIm2col implements PanelSource {
 
     @Override
     public void packB(int p0, int kc, int j0, int nc, int nr, MemorySegment dst) {
+        if (sw == kw && sh == kh && ph == 0 && pw == 0 && dh == 1 && dw == 1 && p0 % kw == 0 && kc % kw == 0) {
+            packPatches(p0, kc, j0, nc, nr, dst);
+            return;
+        }
         int khw = kh * kw;
-        int ci = p0 / khw, r = p0 % khw, ky = r / kw, kx = r % kw;
-        for (int p = 0; p < kc; p++) {
-            int plane = xOff + ci * h * w;
-            int dy = ky * dh - ph, dx = kx * dw - pw;
-            for (int q = 0; q < nc; q += nr) {
-                int cols = Math.min(nr, nc - q);
-                long d = 4L * ((long) q * kc + (long) p * nr);  // byte offset of row p in panel q
-                int j = j0 + q;
-                int oy = j / ow, ox = j - oy * ow;
+        // panel by panel, so the writes stream through one contiguous KC×NR panel; row-major over
+        // the block (row p of every panel, then row p+1) hopped KC·NR·4 bytes per 128-byte write
+        // and paid a cache miss for each (docs/kernels/conv.md)
+        for (int q = 0; q < nc; q += nr) {
+            int cols = Math.min(nr, nc - q);
+            int j = j0 + q;
+            int oy0 = j / ow, ox0 = j - oy0 * ow;
+            int ci = p0 / khw, r = p0 % khw, ky = r / kw, kx = r % kw;
+            long d = 4L * q * kc;                                  // byte offset of row 0 of panel q
+            for (int p = 0; p < kc; p++, d += 4L * nr) {
+                int plane = xOff + ci * h * w;
+                int dy = ky * dh - ph, dx = kx * dw - pw;
+                int oy = oy0, ox = ox0;
                 for (int t = 0; t < cols; ) {
                     int run = Math.min(cols - t, ow - ox);     // pixels left in this output row
                     long dt = d + 4L * t;
@@ -79,6 +105,8 @@ final class ImplicitIm2col implements PanelSource {
                                 MemorySegment.copy(x, rowBase + ix0 + lo, dst, F32, dt + 4L * lo, hi - lo);
                             }
                             zero(dst, dt + 4L * hi, run - hi);
+                        } else if (ix0 >= 0 && ix0 + (run - 1) * sw < w) {
+                            gatherRun(dst, dt, rowBase + ix0, run);
                         } else {
                             for (int u = 0; u < run; u++) {
                                 int ix = ix0 + u * sw;
@@ -91,14 +119,74 @@ final class ImplicitIm2col implements PanelSource {
                     oy++;
                 }
                 zero(dst, d + 4L * cols, nr - cols);
-            }
-            if (++kx == kw) { // next row of the column matrix: (ci, ky, kx) in odometer order
-                kx = 0;
-                if (++ky == kh) {
-                    ky = 0;
-                    ci++;
+                if (++kx == kw) { // next row of the column matrix: (ci, ky, kx) in odometer order
+                    kx = 0;
+                    if (++ky == kh) {
+                        ky = 0;
+                        ci++;
+                    }
                 }
             }
+        }
+    }
+
+    /**
+     * {@link #packB} for a patchify (kernel = stride, no padding or dilation) over whole groups of
+     * KW rows. For one panel, one output row and one (ci, ky), the input row segment holds `run`
+     * patches of KW consecutive floats; the KW packed rows (ci, ky, 0..KW−1) take them transposed.
+     * The loops read that segment (in L1) with stride KW and write the KW rows in order, a plain
+     * scalar transpose with no per-element bounds test: it replaced vector gathers that profiled at
+     * 15% of a 14/14 patchify (docs/kernels/conv.md).
+     */
+    private void packPatches(int p0, int kc, int j0, int nc, int nr, MemorySegment dst) {
+        int khw = kh * kw, plane = h * w;
+        for (int q = 0; q < nc; q += nr) {
+            int cols = Math.min(nr, nc - q);
+            int j = j0 + q;
+            int oy0 = j / ow, ox0 = j - oy0 * ow;
+            long panel = 4L * q * kc;
+            for (int p = 0; p < kc; p += kw) {      // one (ci, ky): KW packed rows
+                int ci = (p0 + p) / khw, ky = (p0 + p) % khw / kw;
+                long d = panel + 4L * p * nr;
+                int oy = oy0, ox = ox0;
+                for (int t = 0; t < cols; ) {
+                    int run = Math.min(cols - t, ow - ox);
+                    int src = xOff + ci * plane + (oy * kh + ky) * w + ox * kw;
+                    for (int kx = 0; kx < kw; kx++) {
+                        long dr = d + 4L * ((long) kx * nr + t);
+                        for (int u = 0, si = src + kx; u < run; u++, si += kw) {
+                            dst.set(F32, dr + 4L * u, x[si]);
+                        }
+                    }
+                    t += run;
+                    ox = 0;
+                    oy++;
+                }
+                if (cols < nr) {
+                    for (int kx = 0; kx < kw; kx++) {
+                        zero(dst, d + 4L * ((long) kx * nr + cols), nr - cols);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * x[src + u·sW] for u in [0, run) into dst at byte dt, with vector gathers: lanes take
+     * {@code stride[l] = l·sW}, the last chunk's store is masked (an unmasked one would reach into
+     * the next panel, already packed). For a 14/14 patchify this replaced one checked scalar load and
+     * store per float, which was about a tenth of the convolution (docs/kernels/conv.md).
+     */
+    private void gatherRun(MemorySegment dst, long dt, int src, int run) {
+        int u = 0;
+        for (; u <= run - S.length(); u += S.length()) {
+            FloatVector.fromArray(S, x, src + u * sw, stride, 0).intoMemorySegment(dst, dt + 4L * u, LE);
+        }
+        if (u < run) {
+            // the gather's index map must be in range on every lane, masked or not: the tail map
+            // repeats its last pixel, and only the store is masked
+            VectorMask<Float> m = S.indexInRange(u, run);
+            FloatVector.fromArray(S, x, src + u * sw, tail[run - u], 0).intoMemorySegment(dst, dt + 4L * u, LE, m);
         }
     }
 

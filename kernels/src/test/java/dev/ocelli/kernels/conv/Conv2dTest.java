@@ -164,6 +164,38 @@ class Conv2dTest {
     }
 
     /**
+     * Patchify packing (kernel = stride, no padding: the transposing patch path) against the
+     * definition byte for byte: whole groups of KW rows take the patch path, other K blocks the
+     * general one; panels wrap across output rows and the last one is partial.
+     */
+    @ParameterizedTest(name = "patch {0}")
+    @ValueSource(ints = {2, 4, 5, 14})
+    void patchPanelsEqualTheGatheredDefinitionBitForBit(int patch) {
+        Random r = new Random(patch);
+        int h = patch * 5, w = patch * 7;
+        ConvShape s = new ConvShape(1, 3, h, w, 4, patch, patch, patch, patch, 0, 0, 1, 1, 1);
+        float[] x = randn(r, 3 * h * w);
+        ImplicitIm2col src = new ImplicitIm2col().set(x, 0, s);
+        int k = 3 * patch * patch, p = s.oh() * s.ow();
+        try (Arena arena = Arena.ofConfined()) {
+            for (int[] blk : new int[][] {{0, k, 0, p, 16}, {patch, 2 * patch, 3, p - 3, 8}, {patch, patch + 1, 1, p - 2, 32},
+                    {0, k, 5, 9, 32}, {k - patch, patch, p - 1, 1, 16}}) {
+                MemorySegment fast = arena.allocate(4L * blk[1] * (blk[3] + blk[4]), 64);
+                MemorySegment slow = arena.allocate(fast.byteSize(), 64);
+                fast.fill((byte) 0x7f);
+                slow.fill((byte) 0x7f);
+                src.packB(blk[0], blk[1], blk[2], blk[3], blk[4], fast);
+                new DefinitionOnly(src::get).packB(blk[0], blk[1], blk[2], blk[3], blk[4], slow);
+                long panels = (blk[3] + blk[4] - 1) / blk[4];
+                long bytes = 4L * panels * blk[4] * blk[1];
+                assertThat(fast.asSlice(0, bytes).toArray(ValueLayout.JAVA_BYTE))
+                        .as("packed block p0=%d kc=%d j0=%d nc=%d nr=%d", blk[0], blk[1], blk[2], blk[3], blk[4])
+                        .isEqualTo(slow.asSlice(0, bytes).toArray(ValueLayout.JAVA_BYTE));
+            }
+        }
+    }
+
+    /**
      * The im2row packing (pixels as rows, the IMPLICIT route) against the definition: the fast
      * packA (contiguous rows, wrapping and strided gathers, partial panels) byte for byte equal to
      * PanelSource's default packA through {@code get}, and {@code get} equal to the padded input.
