@@ -247,14 +247,23 @@ public final class Conv2d {
         }
     }
 
-    /** Rows [0, rows) of out (each P long) set to bias[bOff + r]; nothing when bias is null. */
+    /**
+     * Rows [0, rows) of out (each P long) set to bias[bOff + r]; nothing when bias is null. Split
+     * over the engine pool in contiguous row ranges, as the GEMM that accumulates onto them splits
+     * its rows: on one thread this fill (2.4 MB for a 14/14 patchify) left the other core idle for
+     * about 3% of the convolution.
+     */
     static void fillBias(float[] out, int off, int p, float[] bias, int bOff, int rows) {
         if (bias == null) {
             return;
         }
-        for (int r = 0; r < rows; r++) {
-            java.util.Arrays.fill(out, off + r * p, off + (r + 1) * p, bias[bOff + r]);
-        }
+        WorkerPool pool = WorkerPool.shared();
+        int parts = (long) rows * p < 32_768 ? 1 : Math.min(rows, pool.threads());
+        pool.run(parts, parts, t -> {
+            for (int r = rows * t / parts, e = rows * (t + 1) / parts; r < e; r++) {
+                java.util.Arrays.fill(out, off + r * p, off + (r + 1) * p, bias[bOff + r]);
+            }
+        });
     }
 
     /** col [cg·KH·KW, OH·OW] from the cg channel planes of one image starting at xOff; padding taps are 0. */
