@@ -56,7 +56,8 @@ import java.nio.ByteOrder;
  *       packed B panel;</li>
  *   <li>{@link #packRows12}: 12 rows of a row-major A for 16 K steps, into a packed A panel
  *       (MR = 12);</li>
- *   <li>convolution, turning a [pixels, channels] GEMM result into NCHW.</li>
+ *   <li>{@link #transposeAddBias}: convolution's [pixels, channels] GEMM result into NCHW, with
+ *       the bias added on the way.</li>
  * </ul>
  * The scalar route (one load and one strided store per element) cost about 10% of a Linear-shaped
  * GEMM for B, and 3–5 cycles per float for A (docs/kernels/gemm.md).
@@ -122,6 +123,28 @@ def main():
     out.append(f"{ind}s4_0.intoArray(dst, d);")
     for p in range(1, 16):
         out.append(f"{ind}s4_{p}.intoArray(dst, d + {12 * p});")
+    out.append("    }")
+    out.append("")
+    # C [pixels, channels] -> out [channels, pixels] in a heap array, plus a bias per channel
+    out.append('''    /**
+     * Reads C rows {@code src + j*ldc} (16 pixels j, 16 channels each) and writes the transpose
+     * plus a bias per channel: {@code out[d + p*ldo + j] = C[j][p] + bias[bOff + p]} for channel p
+     * in [0,16) (no bias when {@code bias} is null). Convolution's [P, OC] result to NCHW.
+     */
+    public static void transposeAddBias(float[] c, int src, int ldc, float[] out, int d, int ldo, float[] bias, int bOff) {''')
+    out.append(f"{ind}FloatVector r0 = FloatVector.fromArray(S, c, src);")
+    for j in range(1, 16):
+        out.append(f"{ind}FloatVector r{j} = FloatVector.fromArray(S, c, src + {j} * ldc);")
+    out += network(ind)
+    out.append(f"{ind}if (bias == null) {{")
+    out.append(f"{ind}    s4_0.intoArray(out, d);")
+    for p in range(1, 16):
+        out.append(f"{ind}    s4_{p}.intoArray(out, d + {p} * ldo);")
+    out.append(f"{ind}    return;")
+    out.append(f"{ind}}}")
+    out.append(f"{ind}s4_0.add(bias[bOff]).intoArray(out, d);")
+    for p in range(1, 16):
+        out.append(f"{ind}s4_{p}.add(bias[bOff + {p}]).intoArray(out, d + {p} * ldo);")
     out.append("    }")
     out.append("}")
     OUT.write_text("\n".join(out) + "\n")

@@ -190,38 +190,41 @@ public final class Conv2d {
         int tiles = (p + TILE - 1) / TILE, strips = Math.min(tiles, 4 * pool.threads());
         pool.run(strips, pool.threads(), t -> {
             int p0 = TILE * (tiles * t / strips), p1 = Math.min(p, TILE * (tiles * (t + 1) / strips));
-            transposeOut(out, cOff, c, p, ocg, p0, p1);
-            if (bias != null) {
-                for (int o = 0; o < ocg; o++) {
-                    float bo = bias[gb + o];
-                    for (int i = cOff + o * p + p0, e = cOff + o * p + p1; i < e; i++) {
-                        out[i] += bo;
-                    }
-                }
-            }
+            transposeOut(out, cOff, c, p, ocg, p0, p1, bias, gb);
         });
     }
 
     /**
-     * out[o·P + i] (at cOff) ← c[i·ocg + o] for pixels i in [p0, p1): 16×16 blocks transposed in
-     * registers ({@link Transpose16}) where 512-bit vectors are real, the edges (and other
-     * machines) by {@link #transposeBlock}.
+     * out[o·P + i] (at cOff) ← c[i·ocg + o] + bias[gb + o] for pixels i in [p0, p1): 16×16 blocks
+     * transposed in registers with the bias added before the store ({@link Transpose16}) where
+     * 512-bit vectors are real, the edges (and other machines) by {@link #transposeBlock} and a
+     * bias pass over just those elements. A separate bias pass over the whole output used to
+     * re-read it from L2.
      */
-    private static void transposeOut(float[] out, int cOff, float[] c, int p, int ocg, int p0, int p1) {
+    private static void transposeOut(float[] out, int cOff, float[] c, int p, int ocg, int p0, int p1,
+                                     float[] bias, int gb) {
         int pFull = p0, oFull = 0;
         if (Transpose16.FAST) {
-            java.lang.foreign.MemorySegment dst = java.lang.foreign.MemorySegment.ofArray(out);
             pFull = p0 + (p1 - p0) / 16 * 16;
             oFull = ocg / 16 * 16;
             for (int i = p0; i < pFull; i += 16) {
                 for (int o = 0; o < oFull; o += 16) {
                     // rows = 16 pixels of c (16 channels each) → 16 channel rows of out (16 pixels each)
-                    Transpose16.pack(c, i * ocg + o, ocg, dst, 4L * (cOff + (long) o * p + i), 4L * p);
+                    Transpose16.transposeAddBias(c, i * ocg + o, ocg, out, cOff + o * p + i, p, bias, gb + o);
                 }
             }
         }
         transposeBlock(out, cOff, c, 0, p, ocg, pFull, p1, 0, ocg);        // pixel tail, all channels
         transposeBlock(out, cOff, c, 0, p, ocg, p0, pFull, oFull, ocg);    // channel tail of full pixel blocks
+        if (bias != null) {
+            for (int o = 0; o < ocg; o++) {
+                float bo = bias[gb + o];
+                // channels past oFull took no bias in the blocks: their whole strip; the others only the pixel tail
+                for (int i = cOff + o * p + (o < oFull ? pFull : p0), e = cOff + o * p + p1; i < e; i++) {
+                    out[i] += bo;
+                }
+            }
+        }
     }
 
     /**

@@ -14,7 +14,8 @@ import java.nio.ByteOrder;
  *       packed B panel;</li>
  *   <li>{@link #packRows12}: 12 rows of a row-major A for 16 K steps, into a packed A panel
  *       (MR = 12);</li>
- *   <li>convolution, turning a [pixels, channels] GEMM result into NCHW.</li>
+ *   <li>{@link #transposeAddBias}: convolution's [pixels, channels] GEMM result into NCHW, with
+ *       the bias added on the way.</li>
  * </ul>
  * The scalar route (one load and one strided store per element) cost about 10% of a Linear-shaped
  * GEMM for B, and 3–5 cycles per float for A (docs/kernels/gemm.md).
@@ -250,5 +251,128 @@ public final class Transpose16 {
         s4_13.intoArray(dst, d + 156);
         s4_14.intoArray(dst, d + 168);
         s4_15.intoArray(dst, d + 180);
+    }
+
+    /**
+     * Reads C rows {@code src + j*ldc} (16 pixels j, 16 channels each) and writes the transpose
+     * plus a bias per channel: {@code out[d + p*ldo + j] = C[j][p] + bias[bOff + p]} for channel p
+     * in [0,16) (no bias when {@code bias} is null). Convolution's [P, OC] result to NCHW.
+     */
+    public static void transposeAddBias(float[] c, int src, int ldc, float[] out, int d, int ldo, float[] bias, int bOff) {
+        FloatVector r0 = FloatVector.fromArray(S, c, src);
+        FloatVector r1 = FloatVector.fromArray(S, c, src + 1 * ldc);
+        FloatVector r2 = FloatVector.fromArray(S, c, src + 2 * ldc);
+        FloatVector r3 = FloatVector.fromArray(S, c, src + 3 * ldc);
+        FloatVector r4 = FloatVector.fromArray(S, c, src + 4 * ldc);
+        FloatVector r5 = FloatVector.fromArray(S, c, src + 5 * ldc);
+        FloatVector r6 = FloatVector.fromArray(S, c, src + 6 * ldc);
+        FloatVector r7 = FloatVector.fromArray(S, c, src + 7 * ldc);
+        FloatVector r8 = FloatVector.fromArray(S, c, src + 8 * ldc);
+        FloatVector r9 = FloatVector.fromArray(S, c, src + 9 * ldc);
+        FloatVector r10 = FloatVector.fromArray(S, c, src + 10 * ldc);
+        FloatVector r11 = FloatVector.fromArray(S, c, src + 11 * ldc);
+        FloatVector r12 = FloatVector.fromArray(S, c, src + 12 * ldc);
+        FloatVector r13 = FloatVector.fromArray(S, c, src + 13 * ldc);
+        FloatVector r14 = FloatVector.fromArray(S, c, src + 14 * ldc);
+        FloatVector r15 = FloatVector.fromArray(S, c, src + 15 * ldc);
+        FloatVector s1_0 = LO8.selectFrom(r0, r8);
+        FloatVector s1_8 = HI8.selectFrom(r0, r8);
+        FloatVector s1_1 = LO8.selectFrom(r1, r9);
+        FloatVector s1_9 = HI8.selectFrom(r1, r9);
+        FloatVector s1_2 = LO8.selectFrom(r2, r10);
+        FloatVector s1_10 = HI8.selectFrom(r2, r10);
+        FloatVector s1_3 = LO8.selectFrom(r3, r11);
+        FloatVector s1_11 = HI8.selectFrom(r3, r11);
+        FloatVector s1_4 = LO8.selectFrom(r4, r12);
+        FloatVector s1_12 = HI8.selectFrom(r4, r12);
+        FloatVector s1_5 = LO8.selectFrom(r5, r13);
+        FloatVector s1_13 = HI8.selectFrom(r5, r13);
+        FloatVector s1_6 = LO8.selectFrom(r6, r14);
+        FloatVector s1_14 = HI8.selectFrom(r6, r14);
+        FloatVector s1_7 = LO8.selectFrom(r7, r15);
+        FloatVector s1_15 = HI8.selectFrom(r7, r15);
+        FloatVector s2_0 = LO4.selectFrom(s1_0, s1_4);
+        FloatVector s2_4 = HI4.selectFrom(s1_0, s1_4);
+        FloatVector s2_1 = LO4.selectFrom(s1_1, s1_5);
+        FloatVector s2_5 = HI4.selectFrom(s1_1, s1_5);
+        FloatVector s2_2 = LO4.selectFrom(s1_2, s1_6);
+        FloatVector s2_6 = HI4.selectFrom(s1_2, s1_6);
+        FloatVector s2_3 = LO4.selectFrom(s1_3, s1_7);
+        FloatVector s2_7 = HI4.selectFrom(s1_3, s1_7);
+        FloatVector s2_8 = LO4.selectFrom(s1_8, s1_12);
+        FloatVector s2_12 = HI4.selectFrom(s1_8, s1_12);
+        FloatVector s2_9 = LO4.selectFrom(s1_9, s1_13);
+        FloatVector s2_13 = HI4.selectFrom(s1_9, s1_13);
+        FloatVector s2_10 = LO4.selectFrom(s1_10, s1_14);
+        FloatVector s2_14 = HI4.selectFrom(s1_10, s1_14);
+        FloatVector s2_11 = LO4.selectFrom(s1_11, s1_15);
+        FloatVector s2_15 = HI4.selectFrom(s1_11, s1_15);
+        FloatVector s3_0 = LO2.selectFrom(s2_0, s2_2);
+        FloatVector s3_2 = HI2.selectFrom(s2_0, s2_2);
+        FloatVector s3_1 = LO2.selectFrom(s2_1, s2_3);
+        FloatVector s3_3 = HI2.selectFrom(s2_1, s2_3);
+        FloatVector s3_4 = LO2.selectFrom(s2_4, s2_6);
+        FloatVector s3_6 = HI2.selectFrom(s2_4, s2_6);
+        FloatVector s3_5 = LO2.selectFrom(s2_5, s2_7);
+        FloatVector s3_7 = HI2.selectFrom(s2_5, s2_7);
+        FloatVector s3_8 = LO2.selectFrom(s2_8, s2_10);
+        FloatVector s3_10 = HI2.selectFrom(s2_8, s2_10);
+        FloatVector s3_9 = LO2.selectFrom(s2_9, s2_11);
+        FloatVector s3_11 = HI2.selectFrom(s2_9, s2_11);
+        FloatVector s3_12 = LO2.selectFrom(s2_12, s2_14);
+        FloatVector s3_14 = HI2.selectFrom(s2_12, s2_14);
+        FloatVector s3_13 = LO2.selectFrom(s2_13, s2_15);
+        FloatVector s3_15 = HI2.selectFrom(s2_13, s2_15);
+        FloatVector s4_0 = LO1.selectFrom(s3_0, s3_1);
+        FloatVector s4_1 = HI1.selectFrom(s3_0, s3_1);
+        FloatVector s4_2 = LO1.selectFrom(s3_2, s3_3);
+        FloatVector s4_3 = HI1.selectFrom(s3_2, s3_3);
+        FloatVector s4_4 = LO1.selectFrom(s3_4, s3_5);
+        FloatVector s4_5 = HI1.selectFrom(s3_4, s3_5);
+        FloatVector s4_6 = LO1.selectFrom(s3_6, s3_7);
+        FloatVector s4_7 = HI1.selectFrom(s3_6, s3_7);
+        FloatVector s4_8 = LO1.selectFrom(s3_8, s3_9);
+        FloatVector s4_9 = HI1.selectFrom(s3_8, s3_9);
+        FloatVector s4_10 = LO1.selectFrom(s3_10, s3_11);
+        FloatVector s4_11 = HI1.selectFrom(s3_10, s3_11);
+        FloatVector s4_12 = LO1.selectFrom(s3_12, s3_13);
+        FloatVector s4_13 = HI1.selectFrom(s3_12, s3_13);
+        FloatVector s4_14 = LO1.selectFrom(s3_14, s3_15);
+        FloatVector s4_15 = HI1.selectFrom(s3_14, s3_15);
+        if (bias == null) {
+            s4_0.intoArray(out, d);
+            s4_1.intoArray(out, d + 1 * ldo);
+            s4_2.intoArray(out, d + 2 * ldo);
+            s4_3.intoArray(out, d + 3 * ldo);
+            s4_4.intoArray(out, d + 4 * ldo);
+            s4_5.intoArray(out, d + 5 * ldo);
+            s4_6.intoArray(out, d + 6 * ldo);
+            s4_7.intoArray(out, d + 7 * ldo);
+            s4_8.intoArray(out, d + 8 * ldo);
+            s4_9.intoArray(out, d + 9 * ldo);
+            s4_10.intoArray(out, d + 10 * ldo);
+            s4_11.intoArray(out, d + 11 * ldo);
+            s4_12.intoArray(out, d + 12 * ldo);
+            s4_13.intoArray(out, d + 13 * ldo);
+            s4_14.intoArray(out, d + 14 * ldo);
+            s4_15.intoArray(out, d + 15 * ldo);
+            return;
+        }
+        s4_0.add(bias[bOff]).intoArray(out, d);
+        s4_1.add(bias[bOff + 1]).intoArray(out, d + 1 * ldo);
+        s4_2.add(bias[bOff + 2]).intoArray(out, d + 2 * ldo);
+        s4_3.add(bias[bOff + 3]).intoArray(out, d + 3 * ldo);
+        s4_4.add(bias[bOff + 4]).intoArray(out, d + 4 * ldo);
+        s4_5.add(bias[bOff + 5]).intoArray(out, d + 5 * ldo);
+        s4_6.add(bias[bOff + 6]).intoArray(out, d + 6 * ldo);
+        s4_7.add(bias[bOff + 7]).intoArray(out, d + 7 * ldo);
+        s4_8.add(bias[bOff + 8]).intoArray(out, d + 8 * ldo);
+        s4_9.add(bias[bOff + 9]).intoArray(out, d + 9 * ldo);
+        s4_10.add(bias[bOff + 10]).intoArray(out, d + 10 * ldo);
+        s4_11.add(bias[bOff + 11]).intoArray(out, d + 11 * ldo);
+        s4_12.add(bias[bOff + 12]).intoArray(out, d + 12 * ldo);
+        s4_13.add(bias[bOff + 13]).intoArray(out, d + 13 * ldo);
+        s4_14.add(bias[bOff + 14]).intoArray(out, d + 14 * ldo);
+        s4_15.add(bias[bOff + 15]).intoArray(out, d + 15 * ldo);
     }
 }
