@@ -1,6 +1,7 @@
 package dev.ocelli.kernels.conv;
 
 import dev.ocelli.kernels.gemm.PanelSource;
+import dev.ocelli.kernels.gemm.Transpose16;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
@@ -134,12 +135,14 @@ final class ImplicitIm2col implements PanelSource {
      * {@link #packB} for a patchify (kernel = stride, no padding or dilation) over whole groups of
      * KW rows. For one panel, one output row and one (ci, ky), the input row segment holds `run`
      * patches of KW consecutive floats; the KW packed rows (ci, ky, 0..KW−1) take them transposed.
-     * The loops read that segment (in L1) with stride KW and write the KW rows in order, a plain
-     * scalar transpose with no per-element bounds test: it replaced vector gathers that profiled at
-     * 15% of a 14/14 patchify (docs/kernels/conv.md).
+     * Where 512-bit vectors are real and 8 ≤ KW ≤ 16, 16 patches at a time go through the 16×16
+     * register transpose ({@link Transpose16#pack}, patch j as row j); the other pixels of a run
+     * are read with stride KW and written in order. Vector gathers here profiled at 15% of a
+     * 14/14 patchify, the scalar transpose at about 5% (docs/kernels/conv.md).
      */
     private void packPatches(int p0, int kc, int j0, int nc, int nr, MemorySegment dst) {
         int khw = kh * kw, plane = h * w;
+        boolean transposes = Transpose16.FAST && kw >= 8 && kw <= 16;
         for (int q = 0; q < nc; q += nr) {
             int cols = Math.min(nr, nc - q);
             int j = j0 + q;
@@ -149,13 +152,25 @@ final class ImplicitIm2col implements PanelSource {
                 int ci = (p0 + p) / khw, ky = (p0 + p) % khw / kw;
                 long d = panel + 4L * p * nr;
                 int oy = oy0, ox = ox0;
+                // the 16×16 transpose writes 16 packed rows: rows KW..15 belong to the next
+                // (ci, ky) of this panel, or the next panel, both written later; only the block's
+                // very last rows have nothing after them
+                boolean vector = transposes && (p + 16 <= kc || q + nr < nc);
                 for (int t = 0; t < cols; ) {
                     int run = Math.min(cols - t, ow - ox);
                     int src = xOff + ci * plane + (oy * kh + ky) * w + ox * kw;
+                    int u = 0;
+                    if (vector) {
+                        // 16 patches at a time: patch j is row j (KW floats apart), its taps kx
+                        // are columns; each transposed row is packed row kx for those 16 pixels
+                        for (; u + 16 <= run && src + (u + 15) * kw + 16 <= x.length; u += 16) {
+                            Transpose16.pack(x, src + u * kw, kw, dst, d + 4L * (t + u), 4L * nr);
+                        }
+                    }
                     for (int kx = 0; kx < kw; kx++) {
                         long dr = d + 4L * ((long) kx * nr + t);
-                        for (int u = 0, si = src + kx; u < run; u++, si += kw) {
-                            dst.set(F32, dr + 4L * u, x[si]);
+                        for (int v = u, si = src + kx + u * kw; v < run; v++, si += kw) {
+                            dst.set(F32, dr + 4L * v, x[si]);
                         }
                     }
                     t += run;

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -168,19 +169,21 @@ class Conv2dTest {
      * definition byte for byte: whole groups of KW rows take the patch path, other K blocks the
      * general one; panels wrap across output rows and the last one is partial.
      */
-    @ParameterizedTest(name = "patch {0}")
-    @ValueSource(ints = {2, 4, 5, 14})
-    void patchPanelsEqualTheGatheredDefinitionBitForBit(int patch) {
+    @ParameterizedTest(name = "patch {0}, {1} patches wide")
+    @CsvSource({"2, 7", "4, 7", "5, 7", "14, 7", "8, 24", "14, 24", "16, 21", "14, 40"})
+    void patchPanelsEqualTheGatheredDefinitionBitForBit(int patch, int across) {
         Random r = new Random(patch);
-        int h = patch * 5, w = patch * 7;
+        int h = patch * 5, w = patch * across;
         ConvShape s = new ConvShape(1, 3, h, w, 4, patch, patch, patch, patch, 0, 0, 1, 1, 1);
         float[] x = randn(r, 3 * h * w);
         ImplicitIm2col src = new ImplicitIm2col().set(x, 0, s);
         int k = 3 * patch * patch, p = s.oh() * s.ow();
         try (Arena arena = Arena.ofConfined()) {
             for (int[] blk : new int[][] {{0, k, 0, p, 16}, {patch, 2 * patch, 3, p - 3, 8}, {patch, patch + 1, 1, p - 2, 32},
-                    {0, k, 5, 9, 32}, {k - patch, patch, p - 1, 1, 16}}) {
-                MemorySegment fast = arena.allocate(4L * blk[1] * (blk[3] + blk[4]), 64);
+                    {0, k, 5, 9, 32}, {k - patch, patch, p - 1, 1, 16}, {0, k, 0, p, 32}, {patch, 2 * patch, 7, p - 7, 32},
+                    {0, k, 0, Math.min(64, p), 32}}) {
+                // exactly the block: packing must not write past it (the GEMM's buffer has no slack)
+                MemorySegment fast = arena.allocate(4L * blk[1] * ((blk[3] + blk[4] - 1) / blk[4] * blk[4]), 64);
                 MemorySegment slow = arena.allocate(fast.byteSize(), 64);
                 fast.fill((byte) 0x7f);
                 slow.fill((byte) 0x7f);
