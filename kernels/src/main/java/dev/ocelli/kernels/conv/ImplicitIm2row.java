@@ -27,7 +27,7 @@ import jdk.incubator.vector.VectorSpecies;
  * (r, p) at float {@code q·MR·kc + p·MR + r}. With stride 1 the MR pixels of a panel that sits in
  * one output row read MR consecutive floats of one padded input row for every tap, so each packed
  * row is one contiguous vector copy; a panel that wraps to the next output row (at OW = 64 and
- * MR = 12, one in six) is two, the second starting where the first run ends. Strides &gt; 1 and
+ * MR = 12, two in sixteen) is two, the second starting where the first run ends. Strides &gt; 1 and
  * the partial last panel take a gather.
  *
  * <p>Mutable so one instance per calling thread is reused; {@link #set} happens before the GEMM
