@@ -129,19 +129,15 @@ def main():
     out.append('''    /**
      * Reads C rows {@code src + j*ldc} (16 pixels j, 16 channels each) and writes the transpose
      * plus a bias per channel: {@code out[d + p*ldo + j] = C[j][p] + bias[bOff + p]} for channel p
-     * in [0,16) (no bias when {@code bias} is null). Convolution's [P, OC] result to NCHW.
+     * in [0,16). Convolution's [P, OC] result to NCHW; without a bias the caller passes −0.0s,
+     * the additive identity that keeps a −0.0 result. (A null test here, with 16 vectors live,
+     * compiled into a version that boxed them: 1.9 MB allocated per 3×3 conv without bias.)
      */
     public static void transposeAddBias(float[] c, int src, int ldc, float[] out, int d, int ldo, float[] bias, int bOff) {''')
     out.append(f"{ind}FloatVector r0 = FloatVector.fromArray(S, c, src);")
     for j in range(1, 16):
         out.append(f"{ind}FloatVector r{j} = FloatVector.fromArray(S, c, src + {j} * ldc);")
     out += network(ind)
-    out.append(f"{ind}if (bias == null) {{")
-    out.append(f"{ind}    s4_0.intoArray(out, d);")
-    for p in range(1, 16):
-        out.append(f"{ind}    s4_{p}.intoArray(out, d + {p} * ldo);")
-    out.append(f"{ind}    return;")
-    out.append(f"{ind}}}")
     out.append(f"{ind}s4_0.add(bias[bOff]).intoArray(out, d);")
     for p in range(1, 16):
         out.append(f"{ind}s4_{p}.add(bias[bOff + {p}]).intoArray(out, d + {p} * ldo);")

@@ -8,6 +8,8 @@ import dev.ocelli.kernels.gemm.Operand;
 import dev.ocelli.kernels.gemm.Transpose16;
 import dev.ocelli.kernels.parallel.WorkerPool;
 
+import java.util.function.IntConsumer;
+
 /**
  * {@code F.conv2d} in NCHW on the GEMM, routed by case.
  *
@@ -115,7 +117,7 @@ public final class Conv2d {
         boolean implicitB = route == Route.IMPLICIT_B || route == Route.PATCHIFY && "vector".equals(gemm.name());
         float[] col = !implicitB && (route == Route.PATCHIFY || route == Route.IM2COL) ? scratch(0, (long) k * p) : null;
         ImplicitIm2col src = implicitB ? IMPLICIT_SRC.get() : null;
-        Operand implicit = src == null ? null : Operand.implicit(src);
+        Operand implicit = src == null ? null : src.operand();
         for (int b = 0; b < s.n(); b++) {
             for (int g = 0; g < s.groups(); g++) {
                 int cOff = outOff + (b * s.oc() + g * ocg) * p;
@@ -164,15 +166,19 @@ public final class Conv2d {
         float[] xpad = scratch(0, (long) cg * (s.h() + 2 * s.ph()) * (s.w() + 2 * s.pw()) + ImplicitIm2row.SLACK);
         float[] c = scratch(1, (long) p * ocg);
         ImplicitIm2row src = IMPLICIT_ROW.get();
-        Operand rows = Operand.implicit(src);
+        Operand rows = src.operand();
         WorkerPool pool = WorkerPool.shared();
         int threads = pool.threads();
         for (int b = 0; b < s.n(); b++) {
             for (int g = 0; g < s.groups(); g++) {
                 int xg = xOff + (b * s.c() + g * cg) * hw;
-                int padTasks = Math.min(cg, 4 * threads);
-                pool.run(padTasks, threads, t -> ImplicitIm2row.pad(xpad, x, xg, s, cg * t / padTasks,
-                        cg * (t + 1) / padTasks));
+                Tasks tk = TASKS.get();
+                tk.padPlanes(xpad, x, xg, s, cg, Math.min(cg, 4 * threads));
+                try {
+                    pool.run(tk.padParts, threads, tk.padTask);
+                } finally {
+                    tk.clear();
+                }
                 src.set(xpad, 0, s);
                 gemm.gemm(c, 0, ocg, rows, weight.shift((long) g * ocg * weight.rowStride()).t(), p, ocg, k,
                         false, Epilogue.NONE);
@@ -187,11 +193,14 @@ public final class Conv2d {
      */
     private static void toNchw(float[] out, int cOff, float[] c, int p, int ocg, float[] bias, int gb) {
         WorkerPool pool = WorkerPool.shared();
-        int tiles = (p + TILE - 1) / TILE, strips = Math.min(tiles, 4 * pool.threads());
-        pool.run(strips, pool.threads(), t -> {
-            int p0 = TILE * (tiles * t / strips), p1 = Math.min(p, TILE * (tiles * (t + 1) / strips));
-            transposeOut(out, cOff, c, p, ocg, p0, p1, bias, gb);
-        });
+        int tiles = (p + TILE - 1) / TILE;
+        Tasks tk = TASKS.get();
+        tk.nchw(out, cOff, c, p, ocg, bias, gb, tiles, Math.min(tiles, 4 * pool.threads()));
+        try {
+            pool.run(tk.strips, pool.threads(), tk.nchwTask);
+        } finally {
+            tk.clear();
+        }
     }
 
     /**
@@ -207,10 +216,12 @@ public final class Conv2d {
         if (Transpose16.FAST) {
             pFull = p0 + (p1 - p0) / 16 * 16;
             oFull = ocg / 16 * 16;
+            float[] bz = bias != null ? bias : NEG_ZEROS;
             for (int i = p0; i < pFull; i += 16) {
                 for (int o = 0; o < oFull; o += 16) {
                     // rows = 16 pixels of c (16 channels each) → 16 channel rows of out (16 pixels each)
-                    Transpose16.transposeAddBias(c, i * ocg + o, ocg, out, cOff + o * p + i, p, bias, gb + o);
+                    Transpose16.transposeAddBias(c, i * ocg + o, ocg, out, cOff + o * p + i, p, bz,
+                            bias != null ? gb + o : 0);
                 }
             }
         }
@@ -261,12 +272,68 @@ public final class Conv2d {
             return;
         }
         WorkerPool pool = WorkerPool.shared();
-        int parts = (long) rows * p < 32_768 ? 1 : Math.min(rows, pool.threads());
-        pool.run(parts, parts, t -> {
-            for (int r = rows * t / parts, e = rows * (t + 1) / parts; r < e; r++) {
+        Tasks tk = TASKS.get();
+        tk.bias(out, off, p, bias, bOff, rows, (long) rows * p < 32_768 ? 1 : Math.min(rows, pool.threads()));
+        try {
+            pool.run(tk.biasParts, tk.biasParts, tk.biasTask);
+        } finally {
+            tk.clear();
+        }
+    }
+
+    /** The bias of a bias-free convolution in {@link Transpose16#transposeAddBias}: x + (−0.0) is x, −0.0 included. */
+    private static final float[] NEG_ZEROS = {-0f, -0f, -0f, -0f, -0f, -0f, -0f, -0f, -0f, -0f, -0f, -0f, -0f, -0f, -0f, -0f};
+
+    private static final ThreadLocal<Tasks> TASKS = ThreadLocal.withInitial(Tasks::new);
+
+    /**
+     * The pool tasks of one conv call (padding, bias fill, NCHW transpose), one object per calling
+     * thread with its fields set before each run: lambdas capturing the call's arguments were
+     * allocated on every call. The phases of a call run one after another, never nested.
+     */
+    private static final class Tasks {
+        final IntConsumer padTask = this::padPart;
+        final IntConsumer biasTask = this::biasPart;
+        final IntConsumer nchwTask = this::nchwPart;
+        private float[] out, x, c, xpad, bias;
+        private ConvShape s;
+        private int xg, cg, off, p, bOff, rows, ocg, gb, tiles;
+        int padParts, biasParts, strips;
+
+        void padPlanes(float[] xpad, float[] x, int xg, ConvShape s, int cg, int parts) {
+            this.xpad = xpad; this.x = x; this.xg = xg; this.s = s; this.cg = cg; this.padParts = parts;
+        }
+
+        void bias(float[] out, int off, int p, float[] bias, int bOff, int rows, int parts) {
+            this.out = out; this.off = off; this.p = p; this.bias = bias; this.bOff = bOff; this.rows = rows;
+            this.biasParts = parts;
+        }
+
+        void nchw(float[] out, int cOff, float[] c, int p, int ocg, float[] bias, int gb, int tiles, int strips) {
+            this.out = out; this.off = cOff; this.c = c; this.p = p; this.ocg = ocg; this.bias = bias; this.gb = gb;
+            this.tiles = tiles; this.strips = strips;
+        }
+
+        /** Drops the references to the call's arrays (the object lives on in a ThreadLocal). */
+        void clear() {
+            out = x = c = xpad = bias = null;
+            s = null;
+        }
+
+        private void padPart(int t) {
+            ImplicitIm2row.pad(xpad, x, xg, s, cg * t / padParts, cg * (t + 1) / padParts);
+        }
+
+        private void biasPart(int t) {
+            for (int r = rows * t / biasParts, e = rows * (t + 1) / biasParts; r < e; r++) {
                 java.util.Arrays.fill(out, off + r * p, off + (r + 1) * p, bias[bOff + r]);
             }
-        });
+        }
+
+        private void nchwPart(int t) {
+            int p0 = TILE * (tiles * t / strips), p1 = Math.min(p, TILE * (tiles * (t + 1) / strips));
+            transposeOut(out, off, c, p, ocg, p0, p1, bias, gb);
+        }
     }
 
     /** col [cg·KH·KW, OH·OW] from the cg channel planes of one image starting at xOff; padding taps are 0. */

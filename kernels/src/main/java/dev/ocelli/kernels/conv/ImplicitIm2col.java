@@ -1,5 +1,6 @@
 package dev.ocelli.kernels.conv;
 
+import dev.ocelli.kernels.gemm.Operand;
 import dev.ocelli.kernels.gemm.PanelSource;
 import dev.ocelli.kernels.gemm.Transpose16;
 import jdk.incubator.vector.FloatVector;
@@ -36,6 +37,8 @@ final class ImplicitIm2col implements PanelSource {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
+    /** This source as a GEMM operand, made once: a call then allocates nothing for it. */
+    private final Operand operand = Operand.implicit(this);
     private float[] x;
     private int xOff;
     /** Gather index map for strided runs: stride[l] = l·sW. */
@@ -59,6 +62,10 @@ final class ImplicitIm2col implements PanelSource {
         return this;
     }
 
+    Operand operand() {
+        return operand;
+    }
+
     @Override
     public float get(long i, long j) {
         int khw = kh * kw;
@@ -70,8 +77,13 @@ final class ImplicitIm2col implements PanelSource {
 
     @Override
     public void packB(int p0, int kc, int j0, int nc, int nr, MemorySegment dst) {
+        packB(p0, kc, j0, nc, nr, dst, 0);
+    }
+
+    @Override
+    public void packB(int p0, int kc, int j0, int nc, int nr, MemorySegment dst, long dstOff) {
         if (sw == kw && sh == kh && ph == 0 && pw == 0 && dh == 1 && dw == 1 && p0 % kw == 0 && kc % kw == 0) {
-            packPatches(p0, kc, j0, nc, nr, dst);
+            packPatches(p0, kc, j0, nc, nr, dst, dstOff);
             return;
         }
         int khw = kh * kw;
@@ -83,7 +95,7 @@ final class ImplicitIm2col implements PanelSource {
             int j = j0 + q;
             int oy0 = j / ow, ox0 = j - oy0 * ow;
             int ci = p0 / khw, r = p0 % khw, ky = r / kw, kx = r % kw;
-            long d = 4L * q * kc;                                  // byte offset of row 0 of panel q
+            long d = dstOff + 4L * q * kc;                         // byte offset of row 0 of panel q
             for (int p = 0; p < kc; p++, d += 4L * nr) {
                 int plane = xOff + ci * h * w;
                 int dy = ky * dh - ph, dx = kx * dw - pw;
@@ -140,14 +152,14 @@ final class ImplicitIm2col implements PanelSource {
      * are read with stride KW and written in order. Vector gathers here profiled at 15% of a
      * 14/14 patchify, the scalar transpose at about 5% (docs/kernels/conv.md).
      */
-    private void packPatches(int p0, int kc, int j0, int nc, int nr, MemorySegment dst) {
+    private void packPatches(int p0, int kc, int j0, int nc, int nr, MemorySegment dst, long dstOff) {
         int khw = kh * kw, plane = h * w;
         boolean transposes = Transpose16.FAST && kw >= 8 && kw <= 16;
         for (int q = 0; q < nc; q += nr) {
             int cols = Math.min(nr, nc - q);
             int j = j0 + q;
             int oy0 = j / ow, ox0 = j - oy0 * ow;
-            long panel = 4L * q * kc;
+            long panel = dstOff + 4L * q * kc;
             for (int p = 0; p < kc; p += kw) {      // one (ci, ky): KW packed rows
                 int ci = (p0 + p) / khw, ky = (p0 + p) % khw / kw;
                 long d = panel + 4L * p * nr;

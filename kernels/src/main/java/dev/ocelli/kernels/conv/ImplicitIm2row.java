@@ -1,5 +1,6 @@
 package dev.ocelli.kernels.conv;
 
+import dev.ocelli.kernels.gemm.Operand;
 import dev.ocelli.kernels.gemm.PanelSource;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -38,6 +39,8 @@ final class ImplicitIm2row implements PanelSource {
     /** Floats the padded input needs past its end: a packed row is copied as whole vectors. */
     static final int SLACK = 2 * S.length();
 
+    /** This source as a GEMM operand, made once: a call then allocates nothing for it. */
+    private final Operand operand = Operand.implicit(this);
     private float[] xpad;
     private int xOff;
     private int hp, wp, kh, kw, sh, sw, dh, dw, ow;
@@ -68,6 +71,10 @@ final class ImplicitIm2row implements PanelSource {
             }
         }
         return this;
+    }
+
+    Operand operand() {
+        return operand;
     }
 
     @Override

@@ -29,6 +29,12 @@ public final class Operand {
     private final long rowStride;
     private final long colStride;
     private final PanelSource source;
+    /**
+     * The transposed view, made on first use and kept: a Linear or conv call takes Wᵀ of the same
+     * weight operand every time, and would otherwise allocate a view per call. Racy on purpose:
+     * two threads may each make one, and either is correct.
+     */
+    private Operand transposed;
 
     private Operand(float[] array, MemorySegment segment, long offset, long rowStride, long colStride) {
         this(array, segment, offset, rowStride, colStride, null);
@@ -85,7 +91,13 @@ public final class Operand {
         if (source != null) {
             throw new UnsupportedOperationException("an implicit operand cannot be transposed");
         }
-        return new Operand(array, segment, offset, colStride, rowStride);
+        Operand tr = transposed;
+        if (tr == null) {
+            tr = new Operand(array, segment, offset, colStride, rowStride);
+            tr.transposed = this;
+            transposed = tr;
+        }
+        return tr;
     }
 
     /** The same view moved by {@code elements} (batched GEMM steps through batches this way). */

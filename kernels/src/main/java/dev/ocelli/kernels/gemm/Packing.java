@@ -119,7 +119,7 @@ final class Packing {
      * 128-byte column strip through a new 4 KB page per row.
      */
     private static void packBRowMajor(float[] arr, MemorySegment seg, long off, long rs, int p0, int kc,
-                                      int j0, int nc, int nr, MemorySegment dst) {
+                                      int j0, int nc, int nr, MemorySegment dst, long dstOff) {
         for (int pb = 0; pb < kc; pb += B_ROWS) {
             int pe = Math.min(kc, pb + B_ROWS);
             for (int q = 0; q < nc; q += nr) {
@@ -128,7 +128,7 @@ final class Packing {
                 int upper = S.loopBound(cols);
                 for (int p = pb; p < pe; p++) {
                     long src = off + (p0 + p) * rs + j0 + q;
-                    long d = (panel + (long) p * nr) * 4;
+                    long d = dstOff + (panel + (long) p * nr) * 4;
                     int j = 0;
                     if (arr != null) {
                         int s = (int) src;
@@ -156,15 +156,20 @@ final class Packing {
 
     /** Packs B rows [p0, p0+kc) × cols [j0, j0+nc) into {@code dst} in NR-column panels. */
     static void packB(Operand b, int p0, int kc, int j0, int nc, int nr, MemorySegment dst) {
+        packB(b, p0, kc, j0, nc, nr, dst, 0);
+    }
+
+    /** As {@link #packB(Operand, int, int, int, int, int, MemorySegment)}, the block starting at byte {@code dstOff} of {@code dst}. */
+    static void packB(Operand b, int p0, int kc, int j0, int nc, int nr, MemorySegment dst, long dstOff) {
         if (b.source() != null) { // implicit operand (e.g. implicit im2col): the source packs itself
-            b.source().packB(p0, kc, j0, nc, nr, dst);
+            b.source().packB(p0, kc, j0, nc, nr, dst, dstOff);
             return;
         }
         float[] arr = b.array();
         MemorySegment seg = b.segment();
         long rs = b.rowStride(), cs = b.colStride(), off = b.offset();
         if (cs == 1) {
-            packBRowMajor(arr, seg, off, rs, p0, kc, j0, nc, nr, dst);
+            packBRowMajor(arr, seg, off, rs, p0, kc, j0, nc, nr, dst, dstOff);
             return;
         }
         for (int q = 0; q < nc; q += nr) {
@@ -176,14 +181,14 @@ final class Packing {
                 for (int pb = 0; pb < kFull; pb += 16) {
                     for (int g = 0; g < nr; g += 16) {
                         Transpose16.pack(arr, (int) (off + p0 + pb + (j0 + q + g) * cs), (int) cs,
-                                dst, (panel + (long) pb * nr + g) * 4, 4L * nr);
+                                dst, dstOff + (panel + (long) pb * nr + g) * 4, 4L * nr);
                     }
                 }
                 // scalar tail: the last kc % 16 rows
                 for (int j = 0; j < cols; j++) {
                     int s = (int) (off + p0 + (j0 + q + j) * cs);
                     for (int p = kFull; p < kc; p++) {
-                        dst.set(F32, (panel + (long) p * nr + j) * 4, arr[s + p]);
+                        dst.set(F32, dstOff + (panel + (long) p * nr + j) * 4, arr[s + p]);
                     }
                 }
                 continue;
@@ -195,7 +200,7 @@ final class Packing {
                 int pe = Math.min(kc, pc + P_CHUNK);
                 for (int j = 0; j < cols; j++) {
                     long src = off + (long) p0 * rs + (j0 + q + j) * cs;
-                    long d = (panel + (long) pc * nr + j) * 4;
+                    long d = dstOff + (panel + (long) pc * nr + j) * 4;
                     if (arr != null && rs == 1) {
                         int s = (int) src;
                         for (int p = pc; p < pe; p++, d += 4L * nr) {
@@ -212,7 +217,7 @@ final class Packing {
             if (cols < nr) {
                 for (int p = 0; p < kc; p++) {
                     for (int j = cols; j < nr; j++) {
-                        dst.set(F32, (panel + (long) p * nr + j) * 4, 0f);
+                        dst.set(F32, dstOff + (panel + (long) p * nr + j) * 4, 0f);
                     }
                 }
             }

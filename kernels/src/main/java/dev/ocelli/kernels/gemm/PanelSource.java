@@ -38,6 +38,16 @@ public interface PanelSource {
     }
 
     /**
+     * As {@link #packB(int, int, int, int, int, MemorySegment)} with the block starting at byte
+     * {@code dstOff} of {@code dst}: the threads of a GEMM each pack their own part of one shared
+     * block. The default slices {@code dst} (one small object per call); a source on a hot path
+     * overrides this form, so a GEMM call allocates nothing.
+     */
+    default void packB(int p0, int kc, int j0, int nc, int nr, MemorySegment dst, long dstOff) {
+        packB(p0, kc, j0, nc, nr, dstOff == 0 ? dst : dst.asSlice(dstOff));
+    }
+
+    /**
      * Writes rows [i0, i0+mc) × columns [p0, p0+kc) as the GEMM's packed A block: panel q holds
      * rows [q·mr, q·mr+mr) and element (r, p) of that panel goes to {@code dst[q·mr·kc + p·mr + r]};
      * rows past mc are zeros. {@code dst} has at least two preferred vectors of slack past the

@@ -256,7 +256,9 @@ public final class Transpose16 {
     /**
      * Reads C rows {@code src + j*ldc} (16 pixels j, 16 channels each) and writes the transpose
      * plus a bias per channel: {@code out[d + p*ldo + j] = C[j][p] + bias[bOff + p]} for channel p
-     * in [0,16) (no bias when {@code bias} is null). Convolution's [P, OC] result to NCHW.
+     * in [0,16). Convolution's [P, OC] result to NCHW; without a bias the caller passes −0.0s,
+     * the additive identity that keeps a −0.0 result. (A null test here, with 16 vectors live,
+     * compiled into a version that boxed them: 1.9 MB allocated per 3×3 conv without bias.)
      */
     public static void transposeAddBias(float[] c, int src, int ldc, float[] out, int d, int ldo, float[] bias, int bOff) {
         FloatVector r0 = FloatVector.fromArray(S, c, src);
@@ -339,25 +341,6 @@ public final class Transpose16 {
         FloatVector s4_13 = HI1.selectFrom(s3_12, s3_13);
         FloatVector s4_14 = LO1.selectFrom(s3_14, s3_15);
         FloatVector s4_15 = HI1.selectFrom(s3_14, s3_15);
-        if (bias == null) {
-            s4_0.intoArray(out, d);
-            s4_1.intoArray(out, d + 1 * ldo);
-            s4_2.intoArray(out, d + 2 * ldo);
-            s4_3.intoArray(out, d + 3 * ldo);
-            s4_4.intoArray(out, d + 4 * ldo);
-            s4_5.intoArray(out, d + 5 * ldo);
-            s4_6.intoArray(out, d + 6 * ldo);
-            s4_7.intoArray(out, d + 7 * ldo);
-            s4_8.intoArray(out, d + 8 * ldo);
-            s4_9.intoArray(out, d + 9 * ldo);
-            s4_10.intoArray(out, d + 10 * ldo);
-            s4_11.intoArray(out, d + 11 * ldo);
-            s4_12.intoArray(out, d + 12 * ldo);
-            s4_13.intoArray(out, d + 13 * ldo);
-            s4_14.intoArray(out, d + 14 * ldo);
-            s4_15.intoArray(out, d + 15 * ldo);
-            return;
-        }
         s4_0.add(bias[bOff]).intoArray(out, d);
         s4_1.add(bias[bOff + 1]).intoArray(out, d + 1 * ldo);
         s4_2.add(bias[bOff + 2]).intoArray(out, d + 2 * ldo);

@@ -5,6 +5,7 @@ import jdk.incubator.vector.FloatVector;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.function.IntConsumer;
 
 /**
  * v5, the production GEMM: BLIS-style blocking around a register-tile Vector API microkernel.
@@ -149,6 +150,9 @@ public final class VectorGemm implements Gemm {
         if (!shareable(a) || !shareable(b)) {
             threads = 1;   // a thread-confined segment can only be read by its owner, the caller
         }
+        if (WorkerPool.shared().inTask()) {
+            threads = 1;   // inside a pool task: the pool would run our phases inline anyway
+        }
         double flops = 2.0 * m * n * k * batch;
         if (threads <= 1 || flops < PARALLEL_MIN_FLOPS) {
             for (int t = 0; t < batch; t++) {
@@ -199,25 +203,71 @@ public final class VectorGemm implements Gemm {
                     compute(c, cOff, ldc, a, 0, m, jc, 0, panels, ncb, pc, kcb, add, last, ep, resShift, own, bBuf);
                     continue;
                 }
-                final int jcf = jc, pcf = pc;
-                int parts = Math.min(threads, panels);
-                WorkerPool.shared().run(parts, parts, t -> {
-                    int q0 = panels * t / parts, q1 = panels * (t + 1) / parts;
-                    int j0 = q0 * NR, j1 = Math.min(ncb, q1 * NR);
-                    Packing.packB(b, pcf, kcb, jcf + j0, j1 - j0, NR, bBuf.asSlice(4L * j0 * kcb));
-                });
-                int units = splitRows ? tilesM : panels;
-                int cparts = Math.min(threads, units);
-                WorkerPool.shared().run(cparts, cparts, t -> {
-                    int u0 = units * t / cparts, u1 = units * (t + 1) / cparts;
-                    Scratch mine = Scratch.get(roundUp(mc, MR) * (long) kc, 0, MR * NR);
-                    if (splitRows) {
-                        compute(c, cOff, ldc, a, u0 * MR, Math.min(m, u1 * MR), jcf, 0, panels, ncb, pcf, kcb,
-                                add, last, ep, resShift, mine, bBuf);
-                    } else {
-                        compute(c, cOff, ldc, a, 0, m, jcf, u0, u1, ncb, pcf, kcb, add, last, ep, resShift, mine, bBuf);
-                    }
-                });
+                Phases ph = own.phases;
+                ph.set(this, c, cOff, ldc, a, b, m, ep, resShift, jc, pc, kcb, ncb, panels, add, last, bBuf);
+                ph.parts = Math.min(threads, panels);
+                ph.splitRows = splitRows;
+                ph.units = splitRows ? tilesM : panels;
+                ph.cparts = Math.min(threads, ph.units);
+                try {
+                    WorkerPool.shared().run(ph.parts, ph.parts, ph.packTask);
+                    WorkerPool.shared().run(ph.cparts, ph.cparts, ph.computeTask);
+                } finally {
+                    ph.clear();
+                }
+            }
+        }
+    }
+
+    /**
+     * The two pool phases of one (jc, pc) step of {@link #blocked}, as one object per calling
+     * thread (kept in its {@link Scratch}) whose fields are set before each phase: first the
+     * threads pack disjoint NR-panels of the shared B block, then each computes its own rows (or
+     * column panels when M has too few tiles) with its own packed A. A capturing lambda per phase,
+     * plus a segment slice per packing task, were most of what a GEMM call allocated.
+     */
+    private static final class Phases {
+        final IntConsumer packTask = this::pack;
+        final IntConsumer computeTask = this::compute;
+        private VectorGemm g;
+        private float[] c;
+        private Operand a, b;
+        private Epilogue ep;
+        private MemorySegment bBuf;
+        private int cOff, ldc, m, jc, pc, kcb, ncb, panels;
+        private long resShift;
+        private boolean add, last;
+        int parts, units, cparts;
+        boolean splitRows;
+
+        void set(VectorGemm g, float[] c, int cOff, int ldc, Operand a, Operand b, int m, Epilogue ep, long resShift,
+                 int jc, int pc, int kcb, int ncb, int panels, boolean add, boolean last, MemorySegment bBuf) {
+            this.g = g; this.c = c; this.cOff = cOff; this.ldc = ldc; this.a = a; this.b = b; this.m = m;
+            this.ep = ep; this.resShift = resShift; this.jc = jc; this.pc = pc; this.kcb = kcb; this.ncb = ncb;
+            this.panels = panels; this.add = add; this.last = last; this.bBuf = bBuf;
+        }
+
+        /** Drops the references to the caller's arrays once the step is done (the object lives on in a ThreadLocal). */
+        void clear() {
+            g = null; c = null; a = null; b = null; ep = null; bBuf = null;
+        }
+
+        private void pack(int t) {
+            int nr = g.mk.nr;
+            int q0 = panels * t / parts, q1 = panels * (t + 1) / parts;
+            int j0 = q0 * nr, j1 = Math.min(ncb, q1 * nr);
+            Packing.packB(b, pc, kcb, jc + j0, j1 - j0, nr, bBuf, 4L * j0 * kcb);
+        }
+
+        private void compute(int t) {
+            int mr = g.mk.mr;
+            int u0 = units * t / cparts, u1 = units * (t + 1) / cparts;
+            Scratch mine = Scratch.get(roundUp(g.mc, mr) * (long) g.kc, 0, mr * g.mk.nr);
+            if (splitRows) {
+                g.compute(c, cOff, ldc, a, u0 * mr, Math.min(m, u1 * mr), jc, 0, panels, ncb, pc, kcb,
+                        add, last, ep, resShift, mine, bBuf);
+            } else {
+                g.compute(c, cOff, ldc, a, 0, m, jc, u0, u1, ncb, pc, kcb, add, last, ep, resShift, mine, bBuf);
             }
         }
     }
@@ -295,6 +345,7 @@ public final class VectorGemm implements Gemm {
         final float[] a;
         final MemorySegment b;
         final float[] tile;
+        final Phases phases = new Phases();
 
         private Scratch(long aFloats, long bFloats, int tileFloats) {
             Arena arena = Arena.ofAuto();   // freed by the GC with the thread's Scratch

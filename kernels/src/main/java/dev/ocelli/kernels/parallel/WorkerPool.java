@@ -83,6 +83,14 @@ public final class WorkerPool {
         }
     }
 
+    /**
+     * True on a thread that is running a task of this pool: a nested {@link #run} there runs its
+     * tasks inline, so callers that keep reusable per-thread task objects use their serial path.
+     */
+    public boolean inTask() {
+        return inTask.get();
+    }
+
     /** Runs {@code body.accept(t)} for t in [0, tasks) on the default thread count. */
     public void run(int tasks, IntConsumer body) {
         run(tasks, threads, body);
