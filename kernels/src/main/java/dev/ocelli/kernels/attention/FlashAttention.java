@@ -57,6 +57,11 @@ public final class FlashAttention implements Attention {
 
     private final FlashTiles tiles;
     private final int threads;
+    // One job object per calling thread, its fields set for each call and cleared after: a new
+    // job per call was the only thing a forward call allocated. A nested call on the same thread
+    // cannot happen (a job's items never call forward).
+    private final ThreadLocal<Job> jobs = ThreadLocal.withInitial(Job::new);
+    private final ThreadLocal<RowJob> rowJobs = ThreadLocal.withInitial(RowJob::new);
 
     private FlashAttention(int bits, int threads) {
         if (threads < 1) {
@@ -110,10 +115,20 @@ public final class FlashAttention implements Attention {
         int bh = s.batch() * s.heads();
         if (s.nq() * 4 <= br) {
             // a block would be at most a quarter full: one row per item instead
-            WorkerPool.shared().run(bh * s.nq(), threads, new RowJob(out, q, k, v, bias, scale, s));
+            RowJob job = rowJobs.get().set(out, q, k, v, bias, scale, s);
+            try {
+                WorkerPool.shared().run(bh * s.nq(), threads, job);
+            } finally {
+                job.set(null, null, null, null, null, 0f, null);
+            }
         } else {
             int qBlocks = (s.nq() + br - 1) / br;
-            WorkerPool.shared().run(bh * qBlocks, threads, new Job(out, q, k, v, bias, scale, s, qBlocks));
+            Job job = jobs.get().set(out, q, k, v, bias, scale, s, qBlocks);
+            try {
+                WorkerPool.shared().run(bh * qBlocks, threads, job);
+            } finally {
+                job.set(null, null, null, null, null, 0f, null, 0);
+            }
         }
     }
 
@@ -160,13 +175,13 @@ public final class FlashAttention implements Attention {
 
     /** One forward call; item = (b·H + h)·qBlocks + query block. */
     private final class Job implements IntConsumer {
-        final HeadView out, q, k, v;
-        final AttentionBias bias;
-        final float qScale;
-        final AttentionDims s;
-        final int qBlocks;
+        HeadView out, q, k, v;
+        AttentionBias bias;
+        float qScale;
+        AttentionDims s;
+        int qBlocks;
 
-        Job(HeadView out, HeadView q, HeadView k, HeadView v, AttentionBias bias, float scale, AttentionDims s, int qBlocks) {
+        Job set(HeadView out, HeadView q, HeadView k, HeadView v, AttentionBias bias, float scale, AttentionDims s, int qBlocks) {
             this.out = out;
             this.q = q;
             this.k = k;
@@ -175,6 +190,7 @@ public final class FlashAttention implements Attention {
             this.qScale = scale * LOG2E;
             this.s = s;
             this.qBlocks = qBlocks;
+            return this;
         }
 
         @Override
@@ -245,12 +261,12 @@ public final class FlashAttention implements Attention {
      * in the lanes (see {@link FlashTiles#rowScores}).
      */
     private final class RowJob implements IntConsumer {
-        final HeadView out, q, k, v;
-        final AttentionBias bias;
-        final float qScale;
-        final AttentionDims s;
+        HeadView out, q, k, v;
+        AttentionBias bias;
+        float qScale;
+        AttentionDims s;
 
-        RowJob(HeadView out, HeadView q, HeadView k, HeadView v, AttentionBias bias, float scale, AttentionDims s) {
+        RowJob set(HeadView out, HeadView q, HeadView k, HeadView v, AttentionBias bias, float scale, AttentionDims s) {
             this.out = out;
             this.q = q;
             this.k = k;
@@ -258,6 +274,7 @@ public final class FlashAttention implements Attention {
             this.bias = bias;
             this.qScale = scale * LOG2E;
             this.s = s;
+            return this;
         }
 
         @Override

@@ -88,10 +88,32 @@ final class FlashTiles128 extends FlashTiles {
             // A row that has seen only -inf so far keeps m = -inf; subtract 0 instead so that
             // 2^(-inf - (-inf)) = NaN never appears, its p stay 0, and l = 0 makes it NaN at the end.
             FloatVector mUse = mNew.blend(0f, mNew.compare(VectorOperators.EQ, Float.NEGATIVE_INFINITY));
-            FloatVector a = exp2(mOld.sub(mUse));
+            // a = exp2(mOld.sub(mUse)), written out: see the note at exp2
+            FloatVector ax = mOld.sub(mUse);
+            ax = ax.blend(-127f, ax.compare(VectorOperators.LT, -127f));
+            FloatVector at = ax.add(MAGIC);
+            FloatVector af = ax.sub(at.sub(MAGIC));
+            FloatVector ap = af.fma(C6, C5);
+            ap = ap.fma(af, FloatVector.broadcast(S, C4));
+            ap = ap.fma(af, FloatVector.broadcast(S, C3));
+            ap = ap.fma(af, FloatVector.broadcast(S, C2));
+            ap = ap.fma(af, FloatVector.broadcast(S, C1));
+            ap = ap.fma(af, FloatVector.broadcast(S, 1f));
+            FloatVector a = ap.mul(at.reinterpretAsInts().sub(MAGIC_BITS - 127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
             FloatVector sum = FloatVector.zero(S);
             for (int j = 0; j < bc; j++) {
-                FloatVector p = exp2(FloatVector.fromArray(S, sT, j * BR + r).sub(mUse));
+                // p = exp2(FloatVector.fromArray(S, sT, j * BR + r).sub(mUse)), written out: see the note at exp2
+                FloatVector ex = FloatVector.fromArray(S, sT, j * BR + r).sub(mUse);
+                ex = ex.blend(-127f, ex.compare(VectorOperators.LT, -127f));
+                FloatVector et = ex.add(MAGIC);
+                FloatVector ef = ex.sub(et.sub(MAGIC));
+                FloatVector ep = ef.fma(C6, C5);
+                ep = ep.fma(ef, FloatVector.broadcast(S, C4));
+                ep = ep.fma(ef, FloatVector.broadcast(S, C3));
+                ep = ep.fma(ef, FloatVector.broadcast(S, C2));
+                ep = ep.fma(ef, FloatVector.broadcast(S, C1));
+                ep = ep.fma(ef, FloatVector.broadcast(S, 1f));
+                FloatVector p = ep.mul(et.reinterpretAsInts().sub(MAGIC_BITS - 127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
                 p.intoArray(sT, j * BR + r);
                 sum = sum.add(p);
             }
@@ -229,7 +251,18 @@ final class FlashTiles128 extends FlashTiles {
     float rowExp2(float[] s, int n, float m, float[] red) {
         FloatVector sum = FloatVector.zero(S);
         for (int j = 0; j < n; j += L) {
-            FloatVector p = exp2(FloatVector.fromArray(S, s, j).sub(m));
+            // p = exp2(FloatVector.fromArray(S, s, j).sub(m)), written out: see the note at exp2
+            FloatVector ex = FloatVector.fromArray(S, s, j).sub(m);
+            ex = ex.blend(-127f, ex.compare(VectorOperators.LT, -127f));
+            FloatVector et = ex.add(MAGIC);
+            FloatVector ef = ex.sub(et.sub(MAGIC));
+            FloatVector ep = ef.fma(C6, C5);
+            ep = ep.fma(ef, FloatVector.broadcast(S, C4));
+            ep = ep.fma(ef, FloatVector.broadcast(S, C3));
+            ep = ep.fma(ef, FloatVector.broadcast(S, C2));
+            ep = ep.fma(ef, FloatVector.broadcast(S, C1));
+            ep = ep.fma(ef, FloatVector.broadcast(S, 1f));
+            FloatVector p = ep.mul(et.reinterpretAsInts().sub(MAGIC_BITS - 127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
             p.intoArray(s, j);
             sum = sum.add(p);
         }
@@ -295,6 +328,10 @@ final class FlashTiles128 extends FlashTiles {
     private static final float C5 = 0.0013399193994700909f;
     private static final float C6 = 0.00015354176866821945f;
 
+    // exp2 is the definition, and what the tests call; the loops above write it out instead of
+    // calling it. A FloatVector passed to or returned from a call that C2 leaves out of line is
+    // boxed: in some JVMs softmax was compiled with exp2 as a real call and allocated ~2 MB per
+    // attention call on small problems (4 heads × 196 tokens), 1.7× slower (docs/kernels/attention.md).
     static FloatVector exp2(FloatVector x) {
         x = x.blend(-127f, x.compare(VectorOperators.LT, -127f));
         FloatVector t = x.add(MAGIC);

@@ -1,5 +1,11 @@
-package dev.ocelli.kernels.conv;
+package dev.ocelli.kernels;
 
+import dev.ocelli.kernels.attention.Attention;
+import dev.ocelli.kernels.attention.AttentionDims;
+import dev.ocelli.kernels.attention.FlashAttention;
+import dev.ocelli.kernels.attention.HeadView;
+import dev.ocelli.kernels.conv.Conv2d;
+import dev.ocelli.kernels.conv.ConvShape;
 import dev.ocelli.kernels.gemm.Epilogue;
 import dev.ocelli.kernels.gemm.Gemms;
 import dev.ocelli.kernels.gemm.Operand;
@@ -12,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Kernels allocate nothing per call once compiled: the conv routes on the GEMM (3×3 with and
- * without bias, patchify) and a plain GEMM, on the default backend and the engine pool's threads,
+ * without bias, patchify), a plain GEMM and fused attention (blocked and row-wise), on the default backend and the engine pool's threads,
  * counted over every live Java thread (the pool's workers included) with
  * {@code ThreadMXBean.getThreadAllocatedBytes}. Before C2 compiles the Vector API code it boxes
  * vectors, so the test runs rounds until one averages under the budget and fails if none does; a
@@ -47,7 +53,7 @@ class SteadyStateAllocationTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"3x3 bias", "3x3 no bias", "patchify", "gemm"})
+    @ValueSource(strings = {"3x3 bias", "3x3 no bias", "patchify", "gemm", "attention", "attention rows"})
     void steadyStateCallsAllocateNothing(String which) {
         ConvShape s = switch (which) {
             case "patchify" -> new ConvShape(1, 3, 112, 112, 64, 14, 14, 14, 14, 0, 0, 1, 1, 1);
@@ -66,7 +72,14 @@ class SteadyStateAllocationTest {
         Operand wop = Operand.rowMajor(w, 0, k);
         float[] c = new float[200 * 160];
         Operand a = Operand.rowMajor(new float[200 * 300], 0, 300), b = Operand.rowMajor(new float[300 * 160], 0, 160);
+        int nq = which.equals("attention rows") ? 3 : 97, nk = 130, heads = 4, d = 64;
+        AttentionDims dims = new AttentionDims(1, heads, nq, nk, d);
+        HeadView q = HeadView.contiguous(new float[heads * nq * d], 0, heads, nq, d);
+        HeadView kv = HeadView.contiguous(new float[heads * nk * d], 0, heads, nk, d);
+        HeadView o = HeadView.contiguous(new float[heads * nq * d], 0, heads, nq, d);
+        FlashAttention flash = FlashAttention.create(2);
         Runnable call = switch (which) {
+            case "attention", "attention rows" -> () -> flash.forward(o, q, kv, kv, null, Attention.defaultScale(d), dims);
             case "3x3 no bias" -> () -> Conv2d.conv2d(out, 0, x, 0, wop, null, 0, s);
             case "gemm" -> () -> Gemms.get().gemm(c, 0, 160, a, b, 200, 160, 300, false, Epilogue.NONE);
             default -> () -> Conv2d.conv2d(out, 0, x, 0, wop, bias, 0, s);
