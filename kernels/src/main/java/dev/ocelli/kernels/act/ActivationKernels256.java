@@ -37,60 +37,100 @@ final class ActivationKernels256 {
     }
 
     /**
-     * GELU loop with {@link VectorMath#gelu}'S erfc and exp written out inside the loop body. Called
-     * through helpers, GELU is too big for C2'S inlining budget: the helpers were compiled on
-     * their own first (with a non-constant species, i.e. boxed vectors) and then refused as
-     * "already compiled into a big method" (measured: 150 MB allocated per 4M-element call).
-     * Same operations in the same order as the helpers, so results are identical. One erfc per
-     * lane serves both signs (see {@link ScalarMath#gelu}): about 40 vector operations, one of
-     * them a division.
+     * GELU loop with {@link VectorMath#gelu} written out inside the loop body. Called through
+     * helpers, GELU is too big for C2'S inlining budget: the helpers were compiled on their own
+     * first (with a non-constant species, i.e. boxed vectors) and then refused as "already compiled
+     * into a big method" (measured: 150 MB allocated per 4M-element call). Same operations in the
+     * same order as {@link ScalarMath#gelu}, so results are identical.
+     *
+     * <p>Cost, measured on the 2-vCPU dev machine (AMD family 25 model 17, i.e. Zen 4: a zmm
+     * FMA/multiply issues once per cycle and an add can issue beside it, a zmm division once per
+     * 6 cycles): the former loop was 47 vector operations and ~50 cycles per vector, and what it
+     * lost beyond the operation count was the dependency chain (one GELU was ~140 cycles of
+     * latency; the out-of-order window did not overlap enough iterations to hide it). This loop
+     * is 44 operations (one a division) with a ~95-cycle chain: G as G0 + w·(G1 + w·H(w²)) and
+     * exp's polynomial in pairs, x/2 doubling as the factor of −x²/2, 2 + |t| one FMA, u·(1 + p)
+     * one FMA, 2^(k+64) an integer add on the exponent bits; and two vectors per iteration,
+     * interleaved, so independent work sits next to each other in the instruction stream. About
+     * 40 cycles per vector single-threaded (harness figures in docs/kernels/elementwise.md).
+     * Min/max instead of the compare and blend below measured 5 cycles slower (Java's NaN and
+     * −0 semantics compile to several instructions).
      */
     private static void gelu(float[] out, int outOff, float[] in, int inOff, int n) {
         int step = S.length();
         int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += step) {
-            FloatVector x = FloatVector.fromArray(S, in, inOff + i);
-            FloatVector t = x.mul(ScalarMath.INV_SQRT2);
-            // erfc(|t|) = u·exp(−x²/2 + G(u)), −x²/2 = hi + lo exactly
-            FloatVector z = t.abs();
-            FloatVector nh = x.mul(-0.5f);
-            FloatVector hi = nh.mul(x);
-            FloatVector lo = nh.fma(x, hi.neg());
-            FloatVector u = z.broadcast(2f).div(z.add(2f));
-            FloatVector w = u.sub(ScalarMath.G_CENTER);
-            FloatVector g = w.fma(ScalarMath.G10, ScalarMath.G9);
-            g = g.fma(w, w.broadcast(ScalarMath.G8));
-            g = g.fma(w, w.broadcast(ScalarMath.G7));
-            g = g.fma(w, w.broadcast(ScalarMath.G6));
-            g = g.fma(w, w.broadcast(ScalarMath.G5));
-            g = g.fma(w, w.broadcast(ScalarMath.G4));
-            g = g.fma(w, w.broadcast(ScalarMath.G3));
-            g = g.fma(w, w.broadcast(ScalarMath.G2));
-            g = g.fma(w, w.broadcast(ScalarMath.G1));
-            g = g.fma(w, w.broadcast(ScalarMath.G0));
-            FloatVector lo2 = lo.add(g);
-            // exp(hi + lo2)·u
-            FloatVector sum = hi.add(lo2);
-            FloatVector tt = sum.fma(ScalarMath.LOG2E, ScalarMath.ROUND_MAGIC);
-            FloatVector kf = tt.sub(ScalarMath.ROUND_MAGIC);
-            FloatVector r = kf.fma(kf.broadcast(-ScalarMath.LN2_HI), hi);
-            r = r.add(lo2);
-            r = kf.fma(kf.broadcast(-ScalarMath.LN2_LO), r);
-            FloatVector e = r.fma(ScalarMath.E5, ScalarMath.E4);
-            e = e.fma(r, r.broadcast(ScalarMath.E3));
-            e = e.fma(r, r.broadcast(ScalarMath.E2));
-            e = e.fma(r, r.broadcast(ScalarMath.E1));
-            e = e.fma(r, r.broadcast(ScalarMath.E0));
-            // ·2^k as ·2^(k+64)·2^−64: one rounding for denormal results (ScalarMath.exp2parts)
-            FloatVector twoK64 = tt.reinterpretAsInts().sub(ScalarMath.SCALE64_BITS).lanewise(VectorOperators.LSHL, 23)
-                    .reinterpretAsFloats();
-            e = r.mul(r).fma(e, r).add(1f).mul(u).mul(twoK64).mul(0x1p-64f);
-            e = e.blend(0f, z.compare(VectorOperators.GE, ScalarMath.ERFC_ZERO));
+        // two vectors per iteration, A at i and B at i + step, their operations interleaved
+        for (int bound = n - 2 * step + 1; i < bound; i += 2 * step) {
+            FloatVector xA = FloatVector.fromArray(S, in, inOff + i);
+            FloatVector xB = FloatVector.fromArray(S, in, inOff + i + step);
+            FloatVector halfA = xA.mul(0.5f);
+            FloatVector halfB = xB.mul(0.5f);
+            FloatVector aA = xA.abs();
+            FloatVector aB = xB.abs();
+            // erfc(|t|) = u·exp(−x²/2 + G(u)), t = x/√2, u = 2/(2+|t|); −x²/2 = −m + lo exactly
+            FloatVector mA = halfA.mul(xA);
+            FloatVector mB = halfB.mul(xB);
+            FloatVector loA = halfA.neg().fma(xA, mA);
+            FloatVector loB = halfB.neg().fma(xB, mB);
+            FloatVector uA = aA.broadcast(2f).div(aA.fma(ScalarMath.INV_SQRT2, 2f));
+            FloatVector uB = aB.broadcast(2f).div(aB.fma(ScalarMath.INV_SQRT2, 2f));
+            FloatVector wA = uA.sub(ScalarMath.G_CENTER);
+            FloatVector wB = uB.sub(ScalarMath.G_CENTER);
+            // G(w) = G0 + w·(G1 + w·H(w²)), H(w²) = (G2 + G3w) + w²·((G4 + G5w) + w²·(...))
+            FloatVector w2A = wA.mul(wA);
+            FloatVector w2B = wB.mul(wB);
+            FloatVector a1A = wA.fma(ScalarMath.G3, ScalarMath.G2);
+            FloatVector a1B = wB.fma(ScalarMath.G3, ScalarMath.G2);
+            FloatVector a2A = wA.fma(ScalarMath.G5, ScalarMath.G4);
+            FloatVector a2B = wB.fma(ScalarMath.G5, ScalarMath.G4);
+            FloatVector a3A = wA.fma(ScalarMath.G7, ScalarMath.G6);
+            FloatVector a3B = wB.fma(ScalarMath.G7, ScalarMath.G6);
+            FloatVector a4A = wA.fma(ScalarMath.G9, ScalarMath.G8);
+            FloatVector a4B = wB.fma(ScalarMath.G9, ScalarMath.G8);
+            FloatVector hA = w2A.fma(w2A.broadcast(ScalarMath.G10), a4A);
+            FloatVector hB = w2B.fma(w2B.broadcast(ScalarMath.G10), a4B);
+            hA = hA.fma(w2A, a3A);
+            hB = hB.fma(w2B, a3B);
+            hA = hA.fma(w2A, a2A);
+            hB = hB.fma(w2B, a2B);
+            hA = hA.fma(w2A, a1A);
+            hB = hB.fma(w2B, a1B);
+            FloatVector gA = hA.fma(wA, wA.broadcast(ScalarMath.G1)).fma(wA, wA.broadcast(ScalarMath.G0));
+            FloatVector gB = hB.fma(wB, wB.broadcast(ScalarMath.G1)).fma(wB, wB.broadcast(ScalarMath.G0));
+            // u·exp(−m + lo2): Cody–Waite with −m kept apart from lo2 = lo + G
+            FloatVector lo2A = loA.add(gA);
+            FloatVector lo2B = loB.add(gB);
+            FloatVector ttA = lo2A.sub(mA).fma(ScalarMath.LOG2E, ScalarMath.ROUND_MAGIC);
+            FloatVector ttB = lo2B.sub(mB).fma(ScalarMath.LOG2E, ScalarMath.ROUND_MAGIC);
+            FloatVector kfA = ttA.sub(ScalarMath.ROUND_MAGIC);
+            FloatVector kfB = ttB.sub(ScalarMath.ROUND_MAGIC);
+            FloatVector rA = lo2A.sub(kfA.fma(kfA.broadcast(ScalarMath.LN2_HI), mA));
+            FloatVector rB = lo2B.sub(kfB.fma(kfB.broadcast(ScalarMath.LN2_HI), mB));
+            rA = kfA.fma(kfA.broadcast(-ScalarMath.LN2_LO), rA);
+            rB = kfB.fma(kfB.broadcast(-ScalarMath.LN2_LO), rB);
+            FloatVector r2A = rA.mul(rA);
+            FloatVector r2B = rB.mul(rB);
+            FloatVector qA = rA.fma(ScalarMath.E5, ScalarMath.E4).fma(r2A, rA.fma(ScalarMath.E3, ScalarMath.E2))
+                    .fma(r2A, rA.fma(ScalarMath.E1, ScalarMath.E0));
+            FloatVector qB = rB.fma(ScalarMath.E5, ScalarMath.E4).fma(r2B, rB.fma(ScalarMath.E3, ScalarMath.E2))
+                    .fma(r2B, rB.fma(ScalarMath.E1, ScalarMath.E0));
+            FloatVector euA = uA.fma(r2A.fma(qA, rA), uA);
+            FloatVector euB = uB.fma(r2B.fma(qB, rB), uB);
+            // ·2^(k+64) on the exponent bits (stays normal), then ·2^−64: one rounding for subnormal results
+            IntVector scaleA = ttA.reinterpretAsInts().add(ScalarMath.EXP64_BITS).lanewise(VectorOperators.LSHL, 23);
+            IntVector scaleB = ttB.reinterpretAsInts().add(ScalarMath.EXP64_BITS).lanewise(VectorOperators.LSHL, 23);
+            FloatVector eA = euA.reinterpretAsInts().add(scaleA).reinterpretAsFloats().mul(0x1p-64f);
+            FloatVector eB = euB.reinterpretAsInts().add(scaleB).reinterpretAsFloats().mul(0x1p-64f);
+            eA = eA.blend(0f, aA.compare(VectorOperators.GE, ScalarMath.GELU_ERFC_ZERO));
+            eB = eB.blend(0f, aB.compare(VectorOperators.GE, ScalarMath.GELU_ERFC_ZERO));
             // x/2·(2 − erfc(t)) for t ≥ 0, x/2·erfc(−t) for t < 0
-            FloatVector half = x.mul(0.5f);
-            half.mul(e.blend(e.neg().add(2f), t.compare(VectorOperators.GE, 0f))).intoArray(out, outOff + i);
+            halfA.mul(eA.blend(eA.broadcast(2f).sub(eA), xA.compare(VectorOperators.GE, 0f)))
+                    .intoArray(out, outOff + i);
+            halfB.mul(eB.blend(eB.broadcast(2f).sub(eB), xB.compare(VectorOperators.GE, 0f)))
+                    .intoArray(out, outOff + i + step);
         }
-        for (; i < n; i++) { // scalar tail: ScalarMath is the lane-for-lane twin (same bits)
+        // scalar tail (< 2 vectors): ScalarMath is the lane-for-lane twin (same bits)
+        for (; i < n; i++) {
             out[outOff + i] = ScalarMath.gelu(in[inOff + i]);
         }
     }

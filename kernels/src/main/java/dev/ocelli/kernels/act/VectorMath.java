@@ -125,16 +125,36 @@ public final class VectorMath {
         return e.blend(1f, x.compare(VectorOperators.GE, 0f)).div(d);
     }
 
-    /** GELU (exact erf form) lane-wise; see {@link ScalarMath#gelu}. */
+    /** GELU (exact erf form) lane-wise; see {@link ScalarMath#gelu} (same operations, same order). */
     public static FloatVector gelu(FloatVector x) {
-        FloatVector t = x.mul(INV_SQRT2);
-        FloatVector z = t.abs();
-        FloatVector nh = x.mul(-0.5f);
-        FloatVector hi = nh.mul(x);
-        FloatVector lo = nh.fma(x, hi.neg());
-        FloatVector e = erfcCore(z, hi, lo).blend(0f, z.compare(VectorOperators.GE, ERFC_ZERO));
         FloatVector half = x.mul(0.5f);
-        return half.mul(e.blend(e.neg().add(2f), t.compare(VectorOperators.GE, 0f)));
+        FloatVector a = x.abs();
+        FloatVector m = half.mul(x);
+        FloatVector lo = half.neg().fma(x, m);
+        FloatVector u = a.broadcast(2f).div(a.fma(INV_SQRT2, 2f));
+        FloatVector w = u.sub(G_CENTER);
+        FloatVector w2 = w.mul(w);
+        FloatVector a1 = w.fma(G3, G2);
+        FloatVector a2 = w.fma(G5, G4);
+        FloatVector a3 = w.fma(G7, G6);
+        FloatVector a4 = w.fma(G9, G8);
+        FloatVector h = w2.fma(w2.broadcast(G10), a4);
+        h = h.fma(w2, a3);
+        h = h.fma(w2, a2);
+        h = h.fma(w2, a1);
+        FloatVector g = h.fma(w, w.broadcast(G1)).fma(w, w.broadcast(G0));
+        FloatVector lo2 = lo.add(g);
+        FloatVector tt = lo2.sub(m).fma(LOG2E, ROUND_MAGIC);
+        FloatVector kf = tt.sub(ROUND_MAGIC);
+        FloatVector r = lo2.sub(kf.fma(kf.broadcast(LN2_HI), m));
+        r = kf.fma(kf.broadcast(-LN2_LO), r);
+        FloatVector r2 = r.mul(r);
+        FloatVector q = r.fma(E5, E4).fma(r2, r.fma(E3, E2)).fma(r2, r.fma(E1, E0));
+        FloatVector eu = u.fma(r2.fma(q, r), u);
+        IntVector scale = tt.reinterpretAsInts().add(EXP64_BITS).lanewise(VectorOperators.LSHL, 23);
+        FloatVector e = eu.reinterpretAsInts().add(scale).reinterpretAsFloats().mul(0x1p-64f);
+        e = e.blend(0f, a.compare(VectorOperators.GE, GELU_ERFC_ZERO));
+        return half.mul(e.blend(e.broadcast(2f).sub(e), x.compare(VectorOperators.GE, 0f)));
     }
 
     /** GELU-tanh lane-wise; see {@link ScalarMath#geluTanh}. */

@@ -48,7 +48,7 @@ class ActivationTwinTest {
         }
     }
 
-    @ParameterizedTest(name = "exp/erf/tanh vector-{0}")
+    @ParameterizedTest(name = "exp/erf/gelu vector-{0}")
     @org.junit.jupiter.params.provider.ValueSource(ints = {128, 256, 512})
     void mathFunctionsEqualScalar(int bits) {
         VectorSpecies<Float> s = VectorSpecies.of(float.class, jdk.incubator.vector.VectorShape.forBitSize(bits));
@@ -57,11 +57,12 @@ class ActivationTwinTest {
         if (bits != 512) {
             n = Math.min(n, 200_000 - 200_000 % s.length()); // other widths run slowly when mixed in one JVM
         }
-        float[] e = new float[n], r = new float[n];
+        float[] e = new float[n], r = new float[n], g = new float[n];
         for (int i = 0; i < n; i += s.length()) {
             FloatVector x = FloatVector.fromArray(s, xs, i);
             VectorMath.exp(x).intoArray(e, i);
             VectorMath.erf(x).intoArray(r, i);
+            VectorMath.gelu(x).intoArray(g, i); // the helper form; the loop in ActivationKernels* is checked above
         }
         for (int i = 0; i < n; i++) {
             if (Float.floatToIntBits(e[i]) != Float.floatToIntBits(ScalarMath.exp(xs[i]))) {
@@ -69,6 +70,9 @@ class ActivationTwinTest {
             }
             if (Float.floatToIntBits(r[i]) != Float.floatToIntBits(ScalarMath.erf(xs[i]))) {
                 throw new AssertionError("erf(" + xs[i] + "): vector " + r[i] + " scalar " + ScalarMath.erf(xs[i]));
+            }
+            if (Float.floatToIntBits(g[i]) != Float.floatToIntBits(ScalarMath.gelu(xs[i]))) {
+                throw new AssertionError("gelu(" + xs[i] + "): vector " + g[i] + " scalar " + ScalarMath.gelu(xs[i]));
             }
         }
     }
