@@ -4,7 +4,7 @@ import java.util.Objects;
 
 /**
  * What a GEMM does to each output element after the sum over K, while the C tile is still in
- * L1: {@code C[i][j] = act(sum + bias[j] + rowBias[i]) + residual[i][j]}, in that order (PyTorch
+ * L1: {@code C[i][j] = act(sum + bias[j]) + residual[i][j]}, in that order (PyTorch
  * {@code x + act(linear(h))} with the residual added after the activation).
  *
  * <pre>{@code
@@ -17,11 +17,10 @@ import java.util.Objects;
  * C batch stride).
  */
 public record Epilogue(float[] bias, int biasOffset, Activation activation,
-                       float[] residual, int residualOffset, int residualLd,
-                       float[] rowBias, int rowBiasOffset) {
+                       float[] residual, int residualOffset, int residualLd) {
 
     /** Nothing: C is the plain product. */
-    public static final Epilogue NONE = new Epilogue(null, 0, Activation.NONE, null, 0, 0, null, 0);
+    public static final Epilogue NONE = new Epilogue(null, 0, Activation.NONE, null, 0, 0);
 
     public Epilogue {
         Objects.requireNonNull(activation, "activation");
@@ -29,45 +28,32 @@ public record Epilogue(float[] bias, int biasOffset, Activation activation,
 
     /** A bias per output column, {@code bias[offset + j]}. */
     public static Epilogue bias(float[] bias, int offset) {
-        return new Epilogue(Objects.requireNonNull(bias, "bias"), offset, Activation.NONE, null, 0, 0, null, 0);
+        return new Epilogue(Objects.requireNonNull(bias, "bias"), offset, Activation.NONE, null, 0, 0);
     }
 
     /** Just an activation. */
     public static Epilogue of(Activation act) {
-        return new Epilogue(null, 0, act, null, 0, 0, null, 0);
+        return new Epilogue(null, 0, act, null, 0, 0);
     }
 
     /** This epilogue with another activation. */
     public Epilogue activation(Activation act) {
-        return new Epilogue(bias, biasOffset, act, residual, residualOffset, residualLd, rowBias, rowBiasOffset);
+        return new Epilogue(bias, biasOffset, act, residual, residualOffset, residualLd);
     }
 
     /** This epilogue plus a residual (M, N) matrix added last: {@code r[offset + i*ld + j]}. */
     public Epilogue residual(float[] r, int offset, int ld) {
-        return new Epilogue(bias, biasOffset, activation, Objects.requireNonNull(r, "residual"), offset, ld,
-                rowBias, rowBiasOffset);
-    }
-
-    /**
-     * A bias per output row, {@code rowBias[offset + i]}, added after the column bias: a
-     * convolution with channels as GEMM rows (C[OC, P]) adds its bias this way, on each tile
-     * while it is in L1, instead of writing the bias into the whole output before the GEMM.
-     */
-    public static Epilogue rowBias(float[] rowBias, int offset) {
-        return new Epilogue(null, 0, Activation.NONE, null, 0, 0, Objects.requireNonNull(rowBias, "rowBias"), offset);
+        return new Epilogue(bias, biasOffset, activation, Objects.requireNonNull(r, "residual"), offset, ld);
     }
 
     /** True when the epilogue changes anything. */
     public boolean isIdentity() {
-        return bias == null && rowBias == null && activation == Activation.NONE && residual == null;
+        return bias == null && activation == Activation.NONE && residual == null;
     }
 
     /** Scalar reference of one element; {@code i}, {@code j} index the output, {@code resShift} moves the residual per batch. */
     float apply(float sum, int i, int j, long resShift) {
         float v = bias == null ? sum : sum + bias[biasOffset + j];
-        if (rowBias != null) {
-            v += rowBias[rowBiasOffset + i];
-        }
         v = activation.apply(v);
         return residual == null ? v : v + residual[(int) (residualOffset + resShift + (long) i * residualLd + j)];
     }
@@ -76,10 +62,6 @@ public record Epilogue(float[] bias, int biasOffset, Activation activation,
         if (bias != null && (biasOffset < 0 || biasOffset + (long) n > bias.length)) {
             throw new IndexOutOfBoundsException("GEMM epilogue bias needs " + n + " floats from offset " + biasOffset
                     + " but has length " + bias.length);
-        }
-        if (rowBias != null && (rowBiasOffset < 0 || rowBiasOffset + (long) m > rowBias.length)) {
-            throw new IndexOutOfBoundsException("GEMM epilogue row bias needs " + m + " floats from offset " + rowBiasOffset
-                    + " but has length " + rowBias.length);
         }
         if (residual != null && m > 0 && n > 0) {
             long hi = residualOffset + lastResShift + (long) (m - 1) * residualLd + n - 1;

@@ -6,7 +6,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The vector twin of {@link Epilogue#apply}: bias (per column, then per row), activation, residual over a C tile that the
+ * The vector twin of {@link Epilogue#apply}: bias, activation, residual over a C tile that the
  * microkernel has just written (so it is in L1). Lane-wise formulas match {@link Activation}:
  * GELU-erf through the same erfc fit evaluated in float.
  *
@@ -46,21 +46,16 @@ final class EpilogueKernels {
     private static void applyNone(Epilogue ep, float[] c, int cIdx, int ldc, int i0, int j0, int rows, int cols,
                                long resShift) {
         float[] bias = ep.bias();
-        float[] rowBias = ep.rowBias();
         float[] res = ep.residual();
         int upper = S.loopBound(cols);
         for (int r = 0; r < rows; r++) {
             int row = cIdx + r * ldc;
             int resRow = res == null ? 0 : (int) (ep.residualOffset() + resShift + (long) (i0 + r) * ep.residualLd() + j0);
-            float rb = rowBias == null ? 0f : rowBias[ep.rowBiasOffset() + i0 + r];
             int j = 0;
             for (; j < upper; j += S.length()) {
                 FloatVector x = FloatVector.fromArray(S, c, row + j);
                 if (bias != null) {
                     x = x.add(FloatVector.fromArray(S, bias, ep.biasOffset() + j0 + j));
-                }
-                if (rowBias != null) {
-                    x = x.add(rb);
                 }
                 FloatVector v = x;
                 if (res != null) {
@@ -78,21 +73,16 @@ final class EpilogueKernels {
     private static void applyQuickGelu(Epilogue ep, float[] c, int cIdx, int ldc, int i0, int j0, int rows, int cols,
                                long resShift) {
         float[] bias = ep.bias();
-        float[] rowBias = ep.rowBias();
         float[] res = ep.residual();
         int upper = S.loopBound(cols);
         for (int r = 0; r < rows; r++) {
             int row = cIdx + r * ldc;
             int resRow = res == null ? 0 : (int) (ep.residualOffset() + resShift + (long) (i0 + r) * ep.residualLd() + j0);
-            float rb = rowBias == null ? 0f : rowBias[ep.rowBiasOffset() + i0 + r];
             int j = 0;
             for (; j < upper; j += S.length()) {
                 FloatVector x = FloatVector.fromArray(S, c, row + j);
                 if (bias != null) {
                     x = x.add(FloatVector.fromArray(S, bias, ep.biasOffset() + j0 + j));
-                }
-                if (rowBias != null) {
-                    x = x.add(rb);
                 }
                 // e^x.mul(-1.702f), inline (see the class comment): clamp, n = round(x·log2 e), r = x − n·ln 2,
                 // degree-7 Taylor polynomial, 2^n through the exponent bits
@@ -126,21 +116,16 @@ final class EpilogueKernels {
     private static void applyGeluTanh(Epilogue ep, float[] c, int cIdx, int ldc, int i0, int j0, int rows, int cols,
                                long resShift) {
         float[] bias = ep.bias();
-        float[] rowBias = ep.rowBias();
         float[] res = ep.residual();
         int upper = S.loopBound(cols);
         for (int r = 0; r < rows; r++) {
             int row = cIdx + r * ldc;
             int resRow = res == null ? 0 : (int) (ep.residualOffset() + resShift + (long) (i0 + r) * ep.residualLd() + j0);
-            float rb = rowBias == null ? 0f : rowBias[ep.rowBiasOffset() + i0 + r];
             int j = 0;
             for (; j < upper; j += S.length()) {
                 FloatVector x = FloatVector.fromArray(S, c, row + j);
                 if (bias != null) {
                     x = x.add(FloatVector.fromArray(S, bias, ep.biasOffset() + j0 + j));
-                }
-                if (rowBias != null) {
-                    x = x.add(rb);
                 }
                 FloatVector inner = x.mul(x).mul(0.044715f).add(1f).mul(x).mul(SQRT_2_OVER_PI);
                 // 0.5·x·(1 + tanh(u)) = x · e^{2u} / (e^{2u} + 1) = x / (1 + e^{-2u})
@@ -176,21 +161,16 @@ final class EpilogueKernels {
     private static void applyGeluErf(Epilogue ep, float[] c, int cIdx, int ldc, int i0, int j0, int rows, int cols,
                                long resShift) {
         float[] bias = ep.bias();
-        float[] rowBias = ep.rowBias();
         float[] res = ep.residual();
         int upper = S.loopBound(cols);
         for (int r = 0; r < rows; r++) {
             int row = cIdx + r * ldc;
             int resRow = res == null ? 0 : (int) (ep.residualOffset() + resShift + (long) (i0 + r) * ep.residualLd() + j0);
-            float rb = rowBias == null ? 0f : rowBias[ep.rowBiasOffset() + i0 + r];
             int j = 0;
             for (; j < upper; j += S.length()) {
                 FloatVector x = FloatVector.fromArray(S, c, row + j);
                 if (bias != null) {
                     x = x.add(FloatVector.fromArray(S, bias, ep.biasOffset() + j0 + j));
-                }
-                if (rowBias != null) {
-                    x = x.add(rb);
                 }
                 // x ≥ 0: x·(1 − erfc(x/√2)/2); x < 0: x·erfc(|x|/√2)/2, so the negative tail keeps its precision
                 FloatVector z = x.abs().mul(INV_SQRT2);

@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class OperandFormsTest {
 
     enum Form { AB, A_BT, AT_B, AT_BT, PADDED, COL_STRIDED, SEGMENTS, BATCHED, BATCHED_SHARED_B, ACCUMULATE,
-        BIAS, ROW_BIAS, ROW_AND_COLUMN_BIAS_GELU, ROW_BIAS_GELU_TANH, ROW_BIAS_QUICK_GELU, GELU_ERF, GELU_TANH, QUICK_GELU, RESIDUAL, LINEAR_FULL_EPILOGUE }
+        BIAS, GELU_ERF, GELU_TANH, QUICK_GELU, RESIDUAL, LINEAR_FULL_EPILOGUE }
 
     static Stream<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
@@ -54,7 +54,6 @@ class OperandFormsTest {
             bs[t] = GemmCheck.random(k * n, 200 + (form == Form.BATCHED_SHARED_B ? 0 : t));
         }
         float[] bias = GemmCheck.random(n + 3, 300);
-        float[] rowBias = GemmCheck.random(m + 2, 301);
         int ldc = form == Form.PADDED ? n + 4 : n, cOff = form == Form.PADDED ? 3 : 0;
         long cStride = (long) m * ldc + 5;
         float[] c0 = GemmCheck.random((int) (cOff + batch * cStride), 400);   // initial C (accumulate reads it)
@@ -62,10 +61,6 @@ class OperandFormsTest {
         boolean acc = form == Form.ACCUMULATE || form == Form.LINEAR_FULL_EPILOGUE;
         Epilogue ep = switch (form) {
             case BIAS -> Epilogue.bias(bias, 3);
-            case ROW_BIAS -> Epilogue.rowBias(rowBias, 2);
-            case ROW_AND_COLUMN_BIAS_GELU -> new Epilogue(bias, 1, Activation.GELU_ERF, null, 0, 0, rowBias, 0);
-            case ROW_BIAS_GELU_TANH -> Epilogue.rowBias(rowBias, 1).activation(Activation.GELU_TANH);
-            case ROW_BIAS_QUICK_GELU -> Epilogue.rowBias(rowBias, 0).activation(Activation.QUICK_GELU);
             case GELU_ERF -> Epilogue.of(Activation.GELU_ERF);
             case GELU_TANH -> Epilogue.of(Activation.GELU_TANH);
             case QUICK_GELU -> Epilogue.of(Activation.QUICK_GELU);
