@@ -88,21 +88,25 @@ def main():
         out.append(const(f"HI{b}", lanes(b, False)))
     out.append("")
     ind = "        "
+
+    def body(rows_from, ld, n_rows, store):
+        """16 row loads (rows past n_rows are zero vectors), the network, 16 stores."""
+        lines = [f"{ind}FloatVector r0 = FloatVector.fromArray(S, {rows_from}, src);"]
+        lines += [f"{ind}FloatVector r{j} = FloatVector.fromArray(S, {rows_from}, src + {j} * {ld});" for j in range(1, n_rows)]
+        if n_rows < 16:
+            lines.append(f"{ind}FloatVector zero = FloatVector.zero(S);")
+            lines += [f"{ind}FloatVector r{j} = zero;" for j in range(n_rows, 16)]
+        lines += network(ind)
+        lines += [ind + store(p) for p in range(16)]
+        return lines + ["    }", ""]
+
     # B = W^T into a native packed panel
     out.append('''    /**
      * Reads W rows {@code src + j*ldw} (j in [0,16)), 16 floats each, and writes the transpose:
      * packed row p (16 floats: W[0..15][p]) at byte {@code dstByte + p*strideBytes}.
      */
     public static void pack(float[] w, int src, int ldw, MemorySegment dst, long dstByte, long strideBytes) {''')
-    out.append(f"{ind}FloatVector r0 = FloatVector.fromArray(S, w, src);")
-    for j in range(1, 16):
-        out.append(f"{ind}FloatVector r{j} = FloatVector.fromArray(S, w, src + {j} * ldw);")
-    out += network(ind)
-    out.append(f"{ind}s4_0.intoMemorySegment(dst, dstByte, LE);")
-    for p in range(1, 16):
-        out.append(f"{ind}s4_{p}.intoMemorySegment(dst, dstByte + {p} * strideBytes, LE);")
-    out.append("    }")
-    out.append("")
+    out += body("w", "ldw", 16, lambda p: f"s4_{p}.intoMemorySegment(dst, dstByte{f' + {p} * strideBytes' if p else ''}, LE);")
     # A: 12 rows into a packed A panel (MR = 12) in a heap array
     out.append('''    /**
      * Reads A rows {@code src + r*lda} (r in [0,12)), 16 floats each (K steps p in [0,16)), and
@@ -113,18 +117,7 @@ def main():
      * panel, or {@link Packing#A_SLACK}) and overwrite later.
      */
     static void packRows12(float[] a, int src, int lda, float[] dst, int d) {''')
-    out.append(f"{ind}FloatVector r0 = FloatVector.fromArray(S, a, src);")
-    for j in range(1, 12):
-        out.append(f"{ind}FloatVector r{j} = FloatVector.fromArray(S, a, src + {j} * lda);")
-    out.append(f"{ind}FloatVector zero = FloatVector.zero(S);")
-    for j in range(12, 16):
-        out.append(f"{ind}FloatVector r{j} = zero;")
-    out += network(ind)
-    out.append(f"{ind}s4_0.intoArray(dst, d);")
-    for p in range(1, 16):
-        out.append(f"{ind}s4_{p}.intoArray(dst, d + {12 * p});")
-    out.append("    }")
-    out.append("")
+    out += body("a", "lda", 12, lambda p: f"s4_{p}.intoArray(dst, d{f' + {12 * p}' if p else ''});")
     # C [pixels, channels] -> out [channels, pixels] in a heap array, plus a bias per channel
     out.append('''    /**
      * Reads C rows {@code src + j*ldc} (16 pixels j, 16 channels each) and writes the transpose
@@ -134,14 +127,8 @@ def main():
      * compiled into a version that boxed them: 1.9 MB allocated per 3×3 conv without bias.)
      */
     public static void transposeAddBias(float[] c, int src, int ldc, float[] out, int d, int ldo, float[] bias, int bOff) {''')
-    out.append(f"{ind}FloatVector r0 = FloatVector.fromArray(S, c, src);")
-    for j in range(1, 16):
-        out.append(f"{ind}FloatVector r{j} = FloatVector.fromArray(S, c, src + {j} * ldc);")
-    out += network(ind)
-    out.append(f"{ind}s4_0.add(bias[bOff]).intoArray(out, d);")
-    for p in range(1, 16):
-        out.append(f"{ind}s4_{p}.add(bias[bOff + {p}]).intoArray(out, d + {p} * ldo);")
-    out.append("    }")
+    out += body("c", "ldc", 16, lambda p: f"s4_{p}.add(bias[bOff{f' + {p}' if p else ''}]).intoArray(out, d{f' + {p} * ldo' if p else ''});")
+    out.pop()   # no blank line before the class's closing brace
     out.append("}")
     OUT.write_text("\n".join(out) + "\n")
     print("wrote", OUT)

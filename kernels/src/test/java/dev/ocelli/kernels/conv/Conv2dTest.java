@@ -147,21 +147,8 @@ class Conv2dTest {
         float[] x = randn(r, 3 * 11 * 13);
         ImplicitIm2col src = new ImplicitIm2col().set(x, 0, s);
         int k = 3 * 3 * 4, p = s.oh() * s.ow();
-        try (Arena arena = Arena.ofConfined()) {
-            for (int[] blk : new int[][] {{0, k, 0, p, 16}, {5, 7, 3, p - 3, 8}, {13, 20, 17, 9, 32}, {0, 1, p - 1, 1, 16}}) {
-                MemorySegment fast = arena.allocate(4L * blk[1] * (blk[3] + blk[4]), 64);
-                MemorySegment slow = arena.allocate(fast.byteSize(), 64);
-                fast.fill((byte) 0x7f);
-                slow.fill((byte) 0x7f);
-                src.packB(blk[0], blk[1], blk[2], blk[3], blk[4], fast);
-                new DefinitionOnly(src::get).packB(blk[0], blk[1], blk[2], blk[3], blk[4], slow);
-                long panels = (blk[3] + blk[4] - 1) / blk[4];
-                long bytes = 4L * panels * blk[4] * blk[1];
-                assertThat(fast.asSlice(0, bytes).toArray(ValueLayout.JAVA_BYTE))
-                        .as("packed block p0=%d kc=%d j0=%d nc=%d nr=%d", blk[0], blk[1], blk[2], blk[3], blk[4])
-                        .isEqualTo(slow.asSlice(0, bytes).toArray(ValueLayout.JAVA_BYTE));
-            }
-        }
+        assertPacksLikeTheDefinition(src, new int[][] {{0, k, 0, p, 16}, {5, 7, 3, p - 3, 8}, {13, 20, 17, 9, 32},
+                {0, 1, p - 1, 1, 16}});
     }
 
     /**
@@ -178,22 +165,37 @@ class Conv2dTest {
         float[] x = randn(r, 3 * h * w);
         ImplicitIm2col src = new ImplicitIm2col().set(x, 0, s);
         int k = 3 * patch * patch, p = s.oh() * s.ow();
+        assertPacksLikeTheDefinition(src, new int[][] {{0, k, 0, p, 16}, {patch, 2 * patch, 3, p - 3, 8},
+                {patch, patch + 1, 1, p - 2, 32}, {0, k, 5, 9, 32}, {k - patch, patch, p - 1, 1, 16}, {0, k, 0, p, 32},
+                {patch, 2 * patch, 7, p - 7, 32}, {0, k, 0, Math.min(64, p), 32}});
+    }
+
+    /**
+     * Each block {p0, kc, j0, nc, nr} packed by {@code src} equals, byte for byte, the packing
+     * through {@code get} alone; once into a segment of exactly the block's size (packing must not
+     * write past it: the GEMM's buffer has no slack) and once at a byte offset inside a larger one
+     * (how the GEMM's threads pack their parts of a shared block).
+     */
+    private static void assertPacksLikeTheDefinition(ImplicitIm2col src, int[][] blocks) {
         try (Arena arena = Arena.ofConfined()) {
-            for (int[] blk : new int[][] {{0, k, 0, p, 16}, {patch, 2 * patch, 3, p - 3, 8}, {patch, patch + 1, 1, p - 2, 32},
-                    {0, k, 5, 9, 32}, {k - patch, patch, p - 1, 1, 16}, {0, k, 0, p, 32}, {patch, 2 * patch, 7, p - 7, 32},
-                    {0, k, 0, Math.min(64, p), 32}}) {
-                // exactly the block: packing must not write past it (the GEMM's buffer has no slack)
-                MemorySegment fast = arena.allocate(4L * blk[1] * ((blk[3] + blk[4] - 1) / blk[4] * blk[4]), 64);
-                MemorySegment slow = arena.allocate(fast.byteSize(), 64);
+            for (int[] blk : blocks) {
+                long bytes = 4L * blk[1] * ((blk[3] + blk[4] - 1) / blk[4] * blk[4]);
+                long off = 4L * 37;
+                MemorySegment fast = arena.allocate(bytes, 64);
+                MemorySegment shifted = arena.allocate(off + bytes, 64);
+                MemorySegment slow = arena.allocate(bytes, 64);
                 fast.fill((byte) 0x7f);
+                shifted.fill((byte) 0x7f);
                 slow.fill((byte) 0x7f);
                 src.packB(blk[0], blk[1], blk[2], blk[3], blk[4], fast);
+                src.packB(blk[0], blk[1], blk[2], blk[3], blk[4], shifted, off);
                 new DefinitionOnly(src::get).packB(blk[0], blk[1], blk[2], blk[3], blk[4], slow);
-                long panels = (blk[3] + blk[4] - 1) / blk[4];
-                long bytes = 4L * panels * blk[4] * blk[1];
-                assertThat(fast.asSlice(0, bytes).toArray(ValueLayout.JAVA_BYTE))
-                        .as("packed block p0=%d kc=%d j0=%d nc=%d nr=%d", blk[0], blk[1], blk[2], blk[3], blk[4])
-                        .isEqualTo(slow.asSlice(0, bytes).toArray(ValueLayout.JAVA_BYTE));
+                byte[] want = slow.toArray(ValueLayout.JAVA_BYTE);
+                String what = String.format("packed block p0=%d kc=%d j0=%d nc=%d nr=%d", blk[0], blk[1], blk[2], blk[3], blk[4]);
+                assertThat(fast.toArray(ValueLayout.JAVA_BYTE)).as(what).isEqualTo(want);
+                assertThat(shifted.asSlice(off).toArray(ValueLayout.JAVA_BYTE)).as(what + " at a byte offset").isEqualTo(want);
+                assertThat(shifted.asSlice(0, off).toArray(ValueLayout.JAVA_BYTE)).as(what + ": bytes before the offset")
+                        .containsOnly((byte) 0x7f);
             }
         }
     }
