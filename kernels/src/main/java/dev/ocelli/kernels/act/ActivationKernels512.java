@@ -19,7 +19,11 @@ final class ActivationKernels512 {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
 
     // Tails are scalar: a masked vector step through the VectorMath helper (too big to inline
-    // with a constant species) boxed its vectors, ~1.4 KB per call (measured).
+    // with a constant species) boxed its vectors, ~1.4 KB per call (measured). For the same reason
+    // every loop below writes its formula out (exp included) instead of calling VectorMath: a
+    // vector passed to or returned from a helper that C2 leaves out of line is boxed, and on small
+    // inputs (1000 floats, one thread) the helper-calling loops allocated 12–54 KB per call in
+    // steady state (ThreadMXBean count over all threads). Same operations, same order: same bits.
     static void apply(Activation f, float[] out, int outOff, float[] in, int inOff, int n) {
         Activations.checkRange("activation input", in, inOff, n);
         Activations.checkRange("activation output", out, outOff, n);
@@ -139,7 +143,29 @@ final class ActivationKernels512 {
         int step = S.length();
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += step) {
-            VectorMath.geluTanh(FloatVector.fromArray(S, in, inOff + i)).intoArray(out, outOff + i);
+            FloatVector x = FloatVector.fromArray(S, in, inOff + i);
+            FloatVector inner = x.mul(x).mul(x).fma(x.broadcast(ScalarMath.GELU_TANH_KAPPA), x);
+            FloatVector gs = inner.mul(2f * ScalarMath.GELU_TANH_BETA);
+            // ge = e^(gs.abs().neg()), VectorMath.exp written out (see the class comment)
+            FloatVector gex = (gs.abs().neg()).max(ScalarMath.EXP_LO).min(ScalarMath.EXP_HI);
+            FloatVector get = gex.fma(ScalarMath.LOG2E, ScalarMath.ROUND_MAGIC);
+            FloatVector gekf = get.sub(ScalarMath.ROUND_MAGIC);
+            IntVector gek = get.reinterpretAsInts().sub(ScalarMath.ROUND_MAGIC_BITS);
+            FloatVector ger = gekf.fma(gekf.broadcast(-ScalarMath.LN2_HI), gex);
+            ger = gekf.fma(gekf.broadcast(-ScalarMath.LN2_LO), ger);
+            FloatVector geq = ger.fma(ScalarMath.E5, ScalarMath.E4);
+            geq = geq.fma(ger, ger.broadcast(ScalarMath.E3));
+            geq = geq.fma(ger, ger.broadcast(ScalarMath.E2));
+            geq = geq.fma(ger, ger.broadcast(ScalarMath.E1));
+            geq = geq.fma(ger, ger.broadcast(ScalarMath.E0));
+            FloatVector gep = ger.mul(ger).fma(geq, ger).add(1f);
+            IntVector gek1 = gek.lanewise(VectorOperators.ASHR, 1);
+            IntVector gek2 = gek.sub(gek1);
+            FloatVector gef1 = gek1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector gef2 = gek2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector ge = gep.mul(gef1).mul(gef2);
+            FloatVector sg = ge.blend(1f, gs.compare(VectorOperators.GE, 0f)).div(ge.add(1f));
+            x.mul(sg).intoArray(out, outOff + i);
         }
         for (; i < n; i++) { // scalar tail: ScalarMath is the lane-for-lane twin (same bits)
             out[outOff + i] = ScalarMath.geluTanh(in[inOff + i]);
@@ -150,7 +176,28 @@ final class ActivationKernels512 {
         int step = S.length();
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += step) {
-            VectorMath.quickGelu(FloatVector.fromArray(S, in, inOff + i)).intoArray(out, outOff + i);
+            FloatVector x = FloatVector.fromArray(S, in, inOff + i);
+            FloatVector gs = x.mul(ScalarMath.QUICK_GELU_ALPHA);
+            // ge = e^(gs.abs().neg()), VectorMath.exp written out (see the class comment)
+            FloatVector gex = (gs.abs().neg()).max(ScalarMath.EXP_LO).min(ScalarMath.EXP_HI);
+            FloatVector get = gex.fma(ScalarMath.LOG2E, ScalarMath.ROUND_MAGIC);
+            FloatVector gekf = get.sub(ScalarMath.ROUND_MAGIC);
+            IntVector gek = get.reinterpretAsInts().sub(ScalarMath.ROUND_MAGIC_BITS);
+            FloatVector ger = gekf.fma(gekf.broadcast(-ScalarMath.LN2_HI), gex);
+            ger = gekf.fma(gekf.broadcast(-ScalarMath.LN2_LO), ger);
+            FloatVector geq = ger.fma(ScalarMath.E5, ScalarMath.E4);
+            geq = geq.fma(ger, ger.broadcast(ScalarMath.E3));
+            geq = geq.fma(ger, ger.broadcast(ScalarMath.E2));
+            geq = geq.fma(ger, ger.broadcast(ScalarMath.E1));
+            geq = geq.fma(ger, ger.broadcast(ScalarMath.E0));
+            FloatVector gep = ger.mul(ger).fma(geq, ger).add(1f);
+            IntVector gek1 = gek.lanewise(VectorOperators.ASHR, 1);
+            IntVector gek2 = gek.sub(gek1);
+            FloatVector gef1 = gek1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector gef2 = gek2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector ge = gep.mul(gef1).mul(gef2);
+            FloatVector sg = ge.blend(1f, gs.compare(VectorOperators.GE, 0f)).div(ge.add(1f));
+            x.mul(sg).intoArray(out, outOff + i);
         }
         for (; i < n; i++) { // scalar tail: ScalarMath is the lane-for-lane twin (same bits)
             out[outOff + i] = ScalarMath.quickGelu(in[inOff + i]);
@@ -161,7 +208,28 @@ final class ActivationKernels512 {
         int step = S.length();
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += step) {
-            VectorMath.silu(FloatVector.fromArray(S, in, inOff + i)).intoArray(out, outOff + i);
+            FloatVector x = FloatVector.fromArray(S, in, inOff + i);
+            FloatVector gs = x;
+            // ge = e^(gs.abs().neg()), VectorMath.exp written out (see the class comment)
+            FloatVector gex = (gs.abs().neg()).max(ScalarMath.EXP_LO).min(ScalarMath.EXP_HI);
+            FloatVector get = gex.fma(ScalarMath.LOG2E, ScalarMath.ROUND_MAGIC);
+            FloatVector gekf = get.sub(ScalarMath.ROUND_MAGIC);
+            IntVector gek = get.reinterpretAsInts().sub(ScalarMath.ROUND_MAGIC_BITS);
+            FloatVector ger = gekf.fma(gekf.broadcast(-ScalarMath.LN2_HI), gex);
+            ger = gekf.fma(gekf.broadcast(-ScalarMath.LN2_LO), ger);
+            FloatVector geq = ger.fma(ScalarMath.E5, ScalarMath.E4);
+            geq = geq.fma(ger, ger.broadcast(ScalarMath.E3));
+            geq = geq.fma(ger, ger.broadcast(ScalarMath.E2));
+            geq = geq.fma(ger, ger.broadcast(ScalarMath.E1));
+            geq = geq.fma(ger, ger.broadcast(ScalarMath.E0));
+            FloatVector gep = ger.mul(ger).fma(geq, ger).add(1f);
+            IntVector gek1 = gek.lanewise(VectorOperators.ASHR, 1);
+            IntVector gek2 = gek.sub(gek1);
+            FloatVector gef1 = gek1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector gef2 = gek2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector ge = gep.mul(gef1).mul(gef2);
+            FloatVector sg = ge.blend(1f, gs.compare(VectorOperators.GE, 0f)).div(ge.add(1f));
+            x.mul(sg).intoArray(out, outOff + i);
         }
         for (; i < n; i++) { // scalar tail: ScalarMath is the lane-for-lane twin (same bits)
             out[outOff + i] = ScalarMath.silu(in[inOff + i]);
@@ -172,7 +240,28 @@ final class ActivationKernels512 {
         int step = S.length();
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += step) {
-            VectorMath.sigmoid(FloatVector.fromArray(S, in, inOff + i)).intoArray(out, outOff + i);
+            FloatVector x = FloatVector.fromArray(S, in, inOff + i);
+            FloatVector gs = x;
+            // ge = e^(gs.abs().neg()), VectorMath.exp written out (see the class comment)
+            FloatVector gex = (gs.abs().neg()).max(ScalarMath.EXP_LO).min(ScalarMath.EXP_HI);
+            FloatVector get = gex.fma(ScalarMath.LOG2E, ScalarMath.ROUND_MAGIC);
+            FloatVector gekf = get.sub(ScalarMath.ROUND_MAGIC);
+            IntVector gek = get.reinterpretAsInts().sub(ScalarMath.ROUND_MAGIC_BITS);
+            FloatVector ger = gekf.fma(gekf.broadcast(-ScalarMath.LN2_HI), gex);
+            ger = gekf.fma(gekf.broadcast(-ScalarMath.LN2_LO), ger);
+            FloatVector geq = ger.fma(ScalarMath.E5, ScalarMath.E4);
+            geq = geq.fma(ger, ger.broadcast(ScalarMath.E3));
+            geq = geq.fma(ger, ger.broadcast(ScalarMath.E2));
+            geq = geq.fma(ger, ger.broadcast(ScalarMath.E1));
+            geq = geq.fma(ger, ger.broadcast(ScalarMath.E0));
+            FloatVector gep = ger.mul(ger).fma(geq, ger).add(1f);
+            IntVector gek1 = gek.lanewise(VectorOperators.ASHR, 1);
+            IntVector gek2 = gek.sub(gek1);
+            FloatVector gef1 = gek1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector gef2 = gek2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector ge = gep.mul(gef1).mul(gef2);
+            FloatVector y = ge.blend(1f, gs.compare(VectorOperators.GE, 0f)).div(ge.add(1f));
+            y.intoArray(out, outOff + i);
         }
         for (; i < n; i++) { // scalar tail: ScalarMath is the lane-for-lane twin (same bits)
             out[outOff + i] = ScalarMath.sigmoid(in[inOff + i]);
@@ -183,7 +272,36 @@ final class ActivationKernels512 {
         int step = S.length();
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += step) {
-            VectorMath.tanh(FloatVector.fromArray(S, in, inOff + i)).intoArray(out, outOff + i);
+            FloatVector x = FloatVector.fromArray(S, in, inOff + i);
+            FloatVector z = x.abs();
+            FloatVector s = x.mul(x);
+            FloatVector q = s.fma(ScalarMath.T5, ScalarMath.T4);
+            q = q.fma(s, s.broadcast(ScalarMath.T3));
+            q = q.fma(s, s.broadcast(ScalarMath.T2));
+            q = q.fma(s, s.broadcast(ScalarMath.T1));
+            q = q.fma(s, s.broadcast(ScalarMath.T0));
+            FloatVector small = x.mul(s).fma(q, x);
+            // e = e^(z.add(z)), VectorMath.exp written out (see the class comment)
+            FloatVector ex = (z.add(z)).max(ScalarMath.EXP_LO).min(ScalarMath.EXP_HI);
+            FloatVector et = ex.fma(ScalarMath.LOG2E, ScalarMath.ROUND_MAGIC);
+            FloatVector ekf = et.sub(ScalarMath.ROUND_MAGIC);
+            IntVector ek = et.reinterpretAsInts().sub(ScalarMath.ROUND_MAGIC_BITS);
+            FloatVector er = ekf.fma(ekf.broadcast(-ScalarMath.LN2_HI), ex);
+            er = ekf.fma(ekf.broadcast(-ScalarMath.LN2_LO), er);
+            FloatVector eq = er.fma(ScalarMath.E5, ScalarMath.E4);
+            eq = eq.fma(er, er.broadcast(ScalarMath.E3));
+            eq = eq.fma(er, er.broadcast(ScalarMath.E2));
+            eq = eq.fma(er, er.broadcast(ScalarMath.E1));
+            eq = eq.fma(er, er.broadcast(ScalarMath.E0));
+            FloatVector ep = er.mul(er).fma(eq, er).add(1f);
+            IntVector ek1 = ek.lanewise(VectorOperators.ASHR, 1);
+            IntVector ek2 = ek.sub(ek1);
+            FloatVector ef1 = ek1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector ef2 = ek2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector e = ep.mul(ef1).mul(ef2);
+            FloatVector r = x.broadcast(2f).div(e.add(1f)).neg().add(1f);
+            r = r.blend(r.neg(), x.compare(VectorOperators.LT, 0f));
+            r.blend(small, z.compare(VectorOperators.LT, ScalarMath.TANH_SMALL)).intoArray(out, outOff + i);
         }
         for (; i < n; i++) { // scalar tail: ScalarMath is the lane-for-lane twin (same bits)
             out[outOff + i] = ScalarMath.tanh(in[inOff + i]);
