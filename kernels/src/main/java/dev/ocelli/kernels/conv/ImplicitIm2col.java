@@ -3,13 +3,9 @@ package dev.ocelli.kernels.conv;
 import dev.ocelli.kernels.gemm.Operand;
 import dev.ocelli.kernels.gemm.PanelSource;
 import dev.ocelli.kernels.gemm.Transpose16;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 
 /**
  * Implicit im2col: the column matrix of one image and one group, produced panel by panel inside
@@ -34,17 +30,11 @@ import java.nio.ByteOrder;
 final class ImplicitIm2col implements PanelSource {
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
     /** This source as a GEMM operand, made once: a call then allocates nothing for it. */
     private final Operand operand = Operand.implicit(this);
     private float[] x;
     private int xOff;
-    /** Gather index map for strided runs: stride[l] = l·sW. */
-    private final int[] stride = new int[S.length()];
-    /** tail[n][l] = min(l, n−1)·sW: the map for a last chunk of n pixels, every lane in range. */
-    private final int[][] tail = new int[S.length()][S.length()];
     private int h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow;
 
     /** Points at the C/G channel planes of one image (x [C/G, H, W] at xOff) for the sizes of {@code s}. */
@@ -53,12 +43,6 @@ final class ImplicitIm2col implements PanelSource {
         this.xOff = xOff;
         h = s.h(); w = s.w(); kh = s.kh(); kw = s.kw(); sh = s.sh(); sw = s.sw();
         ph = s.ph(); pw = s.pw(); dh = s.dh(); dw = s.dw(); oh = s.oh(); ow = s.ow();
-        for (int l = 0; l < stride.length; l++) {
-            stride[l] = l * sw;
-            for (int n = 1; n < tail.length; n++) {
-                tail[n][l] = Math.min(l, n - 1) * sw;
-            }
-        }
         return this;
     }
 
@@ -118,8 +102,6 @@ final class ImplicitIm2col implements PanelSource {
                                 MemorySegment.copy(x, rowBase + ix0 + lo, dst, F32, dt + 4L * lo, hi - lo);
                             }
                             zero(dst, dt + 4L * hi, run - hi);
-                        } else if (ix0 >= 0 && ix0 + (run - 1) * sw < w) {
-                            gatherRun(dst, dt, rowBase + ix0, run);
                         } else {
                             for (int u = 0; u < run; u++) {
                                 int ix = ix0 + u * sw;
@@ -195,25 +177,6 @@ final class ImplicitIm2col implements PanelSource {
                     }
                 }
             }
-        }
-    }
-
-    /**
-     * x[src + u·sW] for u in [0, run) into dst at byte dt, with vector gathers: lanes take
-     * {@code stride[l] = l·sW}, the last chunk's store is masked (an unmasked one would reach into
-     * the next panel, already packed). For a 14/14 patchify this replaced one checked scalar load and
-     * store per float, which was about a tenth of the convolution (docs/kernels/conv.md).
-     */
-    private void gatherRun(MemorySegment dst, long dt, int src, int run) {
-        int u = 0;
-        for (; u <= run - S.length(); u += S.length()) {
-            FloatVector.fromArray(S, x, src + u * sw, stride, 0).intoMemorySegment(dst, dt + 4L * u, LE);
-        }
-        if (u < run) {
-            // the gather's index map must be in range on every lane, masked or not: the tail map
-            // repeats its last pixel, and only the store is masked
-            VectorMask<Float> m = S.indexInRange(u, run);
-            FloatVector.fromArray(S, x, src + u * sw, tail[run - u], 0).intoMemorySegment(dst, dt + 4L * u, LE, m);
         }
     }
 
