@@ -14,20 +14,24 @@ import numpy as np
 mpmath.mp.dps = 40
 
 
-def lawson(xs, fx, basis, weight, iters=30):
+def lawson(xs, fx, basis, weight, iters=30, highest_first=False):
     """min_c max_i |weight_i * (sum_j c_j basis_j(x_i) - f_i)|, coefficients rounded to float32.
 
-    Coefficients are frozen one at a time from the lowest order up: each is rounded to float32
-    and the remaining ones are refitted to absorb that rounding (otherwise rounding the leading
-    coefficient alone costs up to 2^-24 relative error).
+    Coefficients are frozen one at a time: each is rounded to float32 and the remaining ones are
+    refitted to absorb that rounding (otherwise rounding the leading coefficient alone costs up to
+    2^-24 relative error). The order is from the lowest power up unless highest_first, which
+    measured better for GELU's erfcx (its float evaluation, not the fit, sets the error there).
     """
-    fixed = []
-    for j in range(len(basis)):
-        rest = basis[j:]
-        resid = fx - sum(fv * basis[i](xs) for i, fv in enumerate(fixed))
-        c = _lawson(xs, resid, rest, weight, iters)
-        fixed.append(float(np.float32(c[0])))
-    return np.array(fixed)
+    order = list(range(len(basis)))
+    if highest_first:
+        order.reverse()
+    fixed = {}
+    for j in order:
+        rest = [i for i in order if i not in fixed]
+        resid = fx - sum(fv * basis[i](xs) for i, fv in fixed.items())
+        c = _lawson(xs, resid, [basis[i] for i in rest], weight, iters)
+        fixed[j] = float(np.float32(c[0]))
+    return np.array([fixed[i] for i in range(len(basis))])
 
 
 def _lawson(xs, fx, basis, weight, iters):
@@ -118,6 +122,63 @@ if __name__ == "__main__":
     show("tanh small P(x^2)", fit_tanh_small())
 
 
+# GELU: erfc(z) = erfcx(z) * e^(-z^2) with erfcx(z) = erfc(z) e^(z^2) a polynomial in
+# w = u - ERFCX_CENTER, u = 2/(2+z), over z in [0, 15/sqrt 2] (GELU clamps |x| at 15). erfcx
+# falls from 1 to 0.053 over that range, so the fit is relative; the centre sits near the small
+# end, where the float evaluation would otherwise lose most relative precision.
+#
+# e^(-z^2) = 2^k * T[j] * e^r with T[j] = s * 2^(j/16) from a 16-entry table: the common scale s
+# is the float in [1, 2) that makes the 16 rounded entries closest to exact (max relative error
+# 1.55e-8 instead of 4.7e-8 for s = 1); the polynomial fits erfcx/s so the product is unchanged.
+ERFCX_CENTER = float(np.float32(0.2086))
+
+
+def exp2_table_scale():
+    """The float s in [1, 2) minimising max_j |fl(s 2^(j/16)) / (s 2^(j/16)) - 1| (all 2^23 tried)."""
+    t = np.array([float(mpmath.power(2, mpmath.mpf(j) / 16)) for j in range(16)])
+    cands = np.arange(0x3F800000, 0x40000000, dtype=np.uint32).view(np.float32).astype(np.float64)
+    best = (1.0, 1.0)
+    for chunk in np.array_split(cands, 1000):
+        v = t[None, :] * chunk[:, None]
+        err = np.abs(v.astype(np.float32).astype(np.float64) / v - 1).max(axis=1)
+        i = int(err.argmin())
+        if err[i] < best[0]:
+            best = (float(err[i]), float(chunk[i]))
+    return best[1], best[0]
+
+
+def exp2_16ths_bits(s):
+    """float32(s 2^(j/16)) for j = 0..15, as raw bits (the table GELU's exp reads)."""
+    return [int(np.float32(mpmath.mpf(s) * mpmath.power(2, mpmath.mpf(j) / 16)).view(np.uint32)) for j in range(16)]
+
+
+def fit_erfcx(s):
+    zmax = 15 / np.sqrt(2)
+    u = cheb_grid(2 / (2 + zmax), 1.0, 4000)
+    z = 2 / u - 2
+    f = np.array([float(mpmath.erfc(zz) * mpmath.exp(zz * zz) / s) for zz in z])
+    basis = [lambda t, k=k: t ** k for k in range(11)]
+    c = lawson(u - ERFCX_CENTER, f, basis, 1 / f, iters=200, highest_first=True)
+    return c[::-1]
+
+
+def fit_exp16():
+    # e^r = 1 + r + r^2 (P0 + P1 r) on |r| <= ln2/32 (GELU's exp after the table reduction)
+    a = float(np.log(2) / 32) * 1.01
+    r = cheb_grid(-a, a, 4000)
+    f = np.array([float((mpmath.exp(x) - 1 - x) / (x * x)) for x in r])
+    basis = [lambda x, k=k: x ** k for k in range(2)]
+    c = lawson(r, f, basis, r * r / np.exp(r), iters=100)
+    return c[::-1]
+
+
+if __name__ == "__main__":
+    s, s_err = exp2_table_scale()
+    print("2^(j/16) table scale s = %r (bits 0x%08x), max entry error %.3e" % (s, np.float32(s).view(np.uint32), s_err))
+    print("table bits:", ", ".join("0x%08x" % b for b in exp2_16ths_bits(s)))
+    show("GELU erfcx(u)/s, powers of w = u - %r, w^10..w^0" % ERFCX_CENTER, fit_erfcx(s))
+    show("GELU exp16 P(r), r^1..r^0", fit_exp16())
+
 def horner(c, x):
     acc = np.zeros_like(x)
     for v in c:
@@ -144,6 +205,14 @@ def report():
     x = np.linspace(1e-4, 0.625, 20001)
     ref = np.array([float(mpmath.tanh(v)) for v in x])
     print("tanh<.625 max rel err %.3e" % np.max(np.abs((x + x ** 3 * horner(c, x * x)) / ref - 1)))
+    s, _ = exp2_table_scale()
+    c = fit_erfcx(s)
+    z = np.linspace(0, 15 / np.sqrt(2), 20001)
+    ref = np.array([float(mpmath.erfc(v) * mpmath.exp(v * v) / s) for v in z])
+    print("erfcx/s  max rel err %.3e" % np.max(np.abs(horner(c, 2 / (2 + z) - ERFCX_CENTER) / ref - 1)))
+    c = fit_exp16()
+    r = np.linspace(-np.log(2) / 32, np.log(2) / 32, 20001)
+    print("exp16    max rel err %.3e" % np.max(np.abs((1 + r + r * r * horner(c, r)) / np.exp(r) - 1)))
 
 
 if __name__ == "__main__":

@@ -17,6 +17,9 @@ final class ActivationKernels256 {
     private ActivationKernels256() {}
 
     static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+    static final VectorSpecies<Integer> IS = IntVector.SPECIES_256;
+    static final IntVector GELU_T0 = IntVector.fromArray(IS, ScalarMath.GELU_EXP2_16THS_BITS, 0);
+    static final IntVector GELU_T1 = IntVector.fromArray(IS, ScalarMath.GELU_EXP2_16THS_BITS, 8);
 
     // Tails are scalar: a masked vector step through the VectorMath helper (too big to inline
     // with a constant species) boxed its vectors, ~1.4 KB per call (measured). For the same reason
@@ -41,24 +44,20 @@ final class ActivationKernels256 {
     }
 
     /**
-     * GELU loop with {@link VectorMath#gelu} written out inside the loop body. Called through
-     * helpers, GELU is too big for C2'S inlining budget: the helpers were compiled on their own
-     * first (with a non-constant species, i.e. boxed vectors) and then refused as "already compiled
-     * into a big method" (measured: 150 MB allocated per 4M-element call). Same operations in the
-     * same order as {@link ScalarMath#gelu}, so results are identical.
+     * GELU loop with {@link VectorMath#gelu} written out inside the loop body (helpers that take
+     * and return vectors are boxed when C2 leaves them out of line; this one once allocated
+     * 150 MB per 4M-element call). Same operations in the same order as {@link ScalarMath#gelu},
+     * so results are identical; the formula and its accuracy are described there.
      *
-     * <p>Cost, measured on the 2-vCPU dev machine (AMD family 25 model 17, i.e. Zen 4: a zmm
-     * FMA/multiply issues once per cycle and an add can issue beside it, a zmm division once per
-     * 6 cycles): the former loop was 47 vector operations and ~50 cycles per vector, and what it
-     * lost beyond the operation count was the dependency chain (one GELU was ~140 cycles of
-     * latency; the out-of-order window did not overlap enough iterations to hide it). This loop
-     * is 44 operations (one a division) with a ~95-cycle chain: G as G0 + w·(G1 + w·H(w²)) and
-     * exp's polynomial in pairs, x/2 doubling as the factor of −x²/2, 2 + |t| one FMA, u·(1 + p)
-     * one FMA, 2^(k+64) an integer add on the exponent bits; and two vectors per iteration,
-     * interleaved, so independent work sits next to each other in the instruction stream. About
-     * 40 cycles per vector single-threaded (harness figures in docs/kernels/elementwise.md).
-     * Min/max instead of the compare and blend below measured 5 cycles slower (Java's NaN and
-     * −0 semantics compile to several instructions).
+     * <p>Cost on the 2-vCPU dev machine (Zen 4: one zmm FMA/multiply per cycle, adds and integer
+     * operations on other pipes, a zmm division every 6 cycles; harness figures in
+     * docs/kernels/elementwise.md, "GELU kernel"): about 32 cycles per vector of 16 on one thread,
+     * down from 40 for the previous form. What paid: erfc as erfcx(z)·e^(−z²) instead of
+     * u·e^(G(u) − z²), so the exp (which now depends only on x²) and the polynomial form two
+     * independent chains; e^r after a 16-entry table reduction (|r| ≤ ln2/32, degree 3 instead of
+     * 7), the table one register permute; relu(x) − (|x|/2)·erfc as one FMA instead of a sign
+     * blend; |x| clamped by an integer min instead of a compare and blend. Two vectors per
+     * iteration, interleaved, so independent work sits side by side in the instruction stream.
      */
     private static void gelu(float[] out, int outOff, float[] in, int inOff, int n) {
         int step = S.length();
@@ -67,71 +66,76 @@ final class ActivationKernels256 {
         for (int bound = n - 2 * step + 1; i < bound; i += 2 * step) {
             FloatVector xA = FloatVector.fromArray(S, in, inOff + i);
             FloatVector xB = FloatVector.fromArray(S, in, inOff + i + step);
-            FloatVector halfA = xA.mul(0.5f);
-            FloatVector halfB = xB.mul(0.5f);
-            FloatVector aA = xA.abs();
-            FloatVector aB = xB.abs();
-            // erfc(|t|) = u·exp(−x²/2 + G(u)), t = x/√2, u = 2/(2+|t|); −x²/2 = −m + lo exactly
-            FloatVector mA = halfA.mul(xA);
-            FloatVector mB = halfB.mul(xB);
-            FloatVector loA = halfA.neg().fma(xA, mA);
-            FloatVector loB = halfB.neg().fma(xB, mB);
+            FloatVector abA = xA.abs();
+            FloatVector abB = xB.abs();
+            FloatVector aA = abA.reinterpretAsInts().min(ScalarMath.GELU_CLAMP_BITS).reinterpretAsFloats();
+            FloatVector aB = abB.reinterpretAsInts().min(ScalarMath.GELU_CLAMP_BITS).reinterpretAsFloats();
+            FloatVector haA = aA.mul(0.5f);
+            FloatVector haB = aB.mul(0.5f);
+            // x²/2 = m − lo exactly; e^(−m + lo) = 2^k · 2^(j/16) · e^r
+            FloatVector mA = haA.mul(aA);
+            FloatVector mB = haB.mul(aB);
+            FloatVector loA = haA.neg().fma(aA, mA);
+            FloatVector loB = haB.neg().fma(aB, mB);
+            FloatVector ttA = mA.fma(-ScalarMath.LOG2E_X16, ScalarMath.GELU_ROUND_MAGIC);
+            FloatVector ttB = mB.fma(-ScalarMath.LOG2E_X16, ScalarMath.GELU_ROUND_MAGIC);
+            FloatVector kfA = ttA.sub(ScalarMath.GELU_ROUND_MAGIC);
+            FloatVector kfB = ttB.sub(ScalarMath.GELU_ROUND_MAGIC);
+            FloatVector rA = loA.sub(kfA.fma(kfA.broadcast(ScalarMath.LN2_16_HI), mA));
+            FloatVector rB = loB.sub(kfB.fma(kfB.broadcast(ScalarMath.LN2_16_HI), mB));
+            rA = kfA.fma(kfA.broadcast(-ScalarMath.LN2_16_LO), rA);
+            rB = kfB.fma(kfB.broadcast(-ScalarMath.LN2_16_LO), rB);
+            FloatVector r2A = rA.mul(rA);
+            FloatVector r2B = rB.mul(rB);
+            FloatVector pA = r2A.fma(rA.fma(ScalarMath.GELU_P1, ScalarMath.GELU_P0), rA);
+            FloatVector pB = r2B.fma(rB.fma(ScalarMath.GELU_P1, ScalarMath.GELU_P0), rB);
+            IntVector tbA = ttA.reinterpretAsInts();
+            IntVector tbB = ttB.reinterpretAsInts();
+            IntVector jA = tbA.and(15);
+            IntVector jB = tbB.and(15);
+            FloatVector tjA = jA.selectFrom(GELU_T0, GELU_T1).reinterpretAsFloats();
+            FloatVector tjB = jB.selectFrom(GELU_T0, GELU_T1).reinterpretAsFloats();
+            // erfcx(z)/s = F(w), w = 2/(2 + |x|/√2) − center: F0 + w·(F1 + w·H(w²))
             FloatVector uA = aA.broadcast(2f).div(aA.fma(ScalarMath.INV_SQRT2, 2f));
             FloatVector uB = aB.broadcast(2f).div(aB.fma(ScalarMath.INV_SQRT2, 2f));
-            FloatVector wA = uA.sub(ScalarMath.G_CENTER);
-            FloatVector wB = uB.sub(ScalarMath.G_CENTER);
-            // G(w) = G0 + w·(G1 + w·H(w²)), H(w²) = (G2 + G3w) + w²·((G4 + G5w) + w²·(...))
+            FloatVector wA = uA.sub(ScalarMath.GELU_CENTER);
+            FloatVector wB = uB.sub(ScalarMath.GELU_CENTER);
             FloatVector w2A = wA.mul(wA);
             FloatVector w2B = wB.mul(wB);
-            FloatVector a1A = wA.fma(ScalarMath.G3, ScalarMath.G2);
-            FloatVector a1B = wB.fma(ScalarMath.G3, ScalarMath.G2);
-            FloatVector a2A = wA.fma(ScalarMath.G5, ScalarMath.G4);
-            FloatVector a2B = wB.fma(ScalarMath.G5, ScalarMath.G4);
-            FloatVector a3A = wA.fma(ScalarMath.G7, ScalarMath.G6);
-            FloatVector a3B = wB.fma(ScalarMath.G7, ScalarMath.G6);
-            FloatVector a4A = wA.fma(ScalarMath.G9, ScalarMath.G8);
-            FloatVector a4B = wB.fma(ScalarMath.G9, ScalarMath.G8);
-            FloatVector hA = w2A.fma(w2A.broadcast(ScalarMath.G10), a4A);
-            FloatVector hB = w2B.fma(w2B.broadcast(ScalarMath.G10), a4B);
+            FloatVector a1A = wA.fma(ScalarMath.GELU_F3, ScalarMath.GELU_F2);
+            FloatVector a1B = wB.fma(ScalarMath.GELU_F3, ScalarMath.GELU_F2);
+            FloatVector a2A = wA.fma(ScalarMath.GELU_F5, ScalarMath.GELU_F4);
+            FloatVector a2B = wB.fma(ScalarMath.GELU_F5, ScalarMath.GELU_F4);
+            FloatVector a3A = wA.fma(ScalarMath.GELU_F7, ScalarMath.GELU_F6);
+            FloatVector a3B = wB.fma(ScalarMath.GELU_F7, ScalarMath.GELU_F6);
+            FloatVector a4A = wA.fma(ScalarMath.GELU_F9, ScalarMath.GELU_F8);
+            FloatVector a4B = wB.fma(ScalarMath.GELU_F9, ScalarMath.GELU_F8);
+            FloatVector hA = w2A.fma(w2A.broadcast(ScalarMath.GELU_F10), a4A);
+            FloatVector hB = w2B.fma(w2B.broadcast(ScalarMath.GELU_F10), a4B);
             hA = hA.fma(w2A, a3A);
             hB = hB.fma(w2B, a3B);
             hA = hA.fma(w2A, a2A);
             hB = hB.fma(w2B, a2B);
             hA = hA.fma(w2A, a1A);
             hB = hB.fma(w2B, a1B);
-            FloatVector gA = hA.fma(wA, wA.broadcast(ScalarMath.G1)).fma(wA, wA.broadcast(ScalarMath.G0));
-            FloatVector gB = hB.fma(wB, wB.broadcast(ScalarMath.G1)).fma(wB, wB.broadcast(ScalarMath.G0));
-            // u·exp(−m + lo2): Cody–Waite with −m kept apart from lo2 = lo + G
-            FloatVector lo2A = loA.add(gA);
-            FloatVector lo2B = loB.add(gB);
-            FloatVector ttA = lo2A.sub(mA).fma(ScalarMath.LOG2E, ScalarMath.ROUND_MAGIC);
-            FloatVector ttB = lo2B.sub(mB).fma(ScalarMath.LOG2E, ScalarMath.ROUND_MAGIC);
-            FloatVector kfA = ttA.sub(ScalarMath.ROUND_MAGIC);
-            FloatVector kfB = ttB.sub(ScalarMath.ROUND_MAGIC);
-            FloatVector rA = lo2A.sub(kfA.fma(kfA.broadcast(ScalarMath.LN2_HI), mA));
-            FloatVector rB = lo2B.sub(kfB.fma(kfB.broadcast(ScalarMath.LN2_HI), mB));
-            rA = kfA.fma(kfA.broadcast(-ScalarMath.LN2_LO), rA);
-            rB = kfB.fma(kfB.broadcast(-ScalarMath.LN2_LO), rB);
-            FloatVector r2A = rA.mul(rA);
-            FloatVector r2B = rB.mul(rB);
-            FloatVector qA = rA.fma(ScalarMath.E5, ScalarMath.E4).fma(r2A, rA.fma(ScalarMath.E3, ScalarMath.E2))
-                    .fma(r2A, rA.fma(ScalarMath.E1, ScalarMath.E0));
-            FloatVector qB = rB.fma(ScalarMath.E5, ScalarMath.E4).fma(r2B, rB.fma(ScalarMath.E3, ScalarMath.E2))
-                    .fma(r2B, rB.fma(ScalarMath.E1, ScalarMath.E0));
-            FloatVector euA = uA.fma(r2A.fma(qA, rA), uA);
-            FloatVector euB = uB.fma(r2B.fma(qB, rB), uB);
-            // ·2^(k+64) on the exponent bits (stays normal), then ·2^−64: one rounding for subnormal results
-            IntVector scaleA = ttA.reinterpretAsInts().add(ScalarMath.EXP64_BITS).lanewise(VectorOperators.LSHL, 23);
-            IntVector scaleB = ttB.reinterpretAsInts().add(ScalarMath.EXP64_BITS).lanewise(VectorOperators.LSHL, 23);
-            FloatVector eA = euA.reinterpretAsInts().add(scaleA).reinterpretAsFloats().mul(0x1p-64f);
-            FloatVector eB = euB.reinterpretAsInts().add(scaleB).reinterpretAsFloats().mul(0x1p-64f);
-            eA = eA.blend(0f, aA.compare(VectorOperators.GE, ScalarMath.GELU_ERFC_ZERO));
-            eB = eB.blend(0f, aB.compare(VectorOperators.GE, ScalarMath.GELU_ERFC_ZERO));
-            // x/2·(2 − erfc(t)) for t ≥ 0, x/2·erfc(−t) for t < 0
-            halfA.mul(eA.blend(eA.broadcast(2f).sub(eA), xA.compare(VectorOperators.GE, 0f)))
-                    .intoArray(out, outOff + i);
-            halfB.mul(eB.blend(eB.broadcast(2f).sub(eB), xB.compare(VectorOperators.GE, 0f)))
-                    .intoArray(out, outOff + i + step);
+            FloatVector gA = hA.fma(wA, wA.broadcast(ScalarMath.GELU_F1)).fma(wA, wA.broadcast(ScalarMath.GELU_F0));
+            FloatVector gB = hB.fma(wB, wB.broadcast(ScalarMath.GELU_F1)).fma(wB, wB.broadcast(ScalarMath.GELU_F0));
+            FloatVector gtA = gA.mul(tjA);
+            FloatVector gtB = gB.mul(tjB);
+            FloatVector euA = gtA.fma(pA, gtA);
+            FloatVector euB = gtB.fma(pB, gtB);
+            // ·2^(k+64) on the exponent bits (stays normal), then ·(−2^−64): −erfc(z), one rounding if subnormal
+            IntVector scaleA = tbA.lanewise(VectorOperators.ASHR, 4).lanewise(VectorOperators.LSHL, 23);
+            IntVector scaleB = tbB.lanewise(VectorOperators.ASHR, 4).lanewise(VectorOperators.LSHL, 23);
+            FloatVector neA = euA.reinterpretAsInts().add(scaleA).reinterpretAsFloats().mul(-0x1p-64f);
+            FloatVector neB = euB.reinterpretAsInts().add(scaleB).reinterpretAsFloats().mul(-0x1p-64f);
+            // relu(x) − (|x|/2)·erfc(z); relu = x·step(x), step from the sign bit (−0 → −0, −Inf → NaN)
+            IntVector signA = xA.reinterpretAsInts().lanewise(VectorOperators.ASHR, 31);
+            IntVector signB = xB.reinterpretAsInts().lanewise(VectorOperators.ASHR, 31);
+            FloatVector reluA = xA.mul(signA.broadcast(ScalarMath.ONE_BITS).lanewise(VectorOperators.AND_NOT, signA).reinterpretAsFloats());
+            FloatVector reluB = xB.mul(signB.broadcast(ScalarMath.ONE_BITS).lanewise(VectorOperators.AND_NOT, signB).reinterpretAsFloats());
+            haA.fma(neA, reluA).intoArray(out, outOff + i);
+            haB.fma(neB, reluB).intoArray(out, outOff + i + step);
         }
         // scalar tail (< 2 vectors): ScalarMath is the lane-for-lane twin (same bits)
         for (; i < n; i++) {

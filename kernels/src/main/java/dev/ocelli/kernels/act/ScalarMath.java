@@ -19,10 +19,11 @@ package dev.ocelli.kernels.act;
  *       so erfc keeps its relative accuracy down to the denormal range. z ≥ 10.5: erfc = 0.</li>
  *   <li>tanh(x): |x| &lt; 0.625: x + x³·P6(x²); otherwise sign(x)·(1 − 2/(exp(2|x|)+1)).</li>
  *   <li>sigmoid(x): e = exp(−|x|); 1/(1+e) for x ≥ 0, e/(1+e) for x &lt; 0 (never overflows).</li>
- *   <li>GELU(x) = x/2·(1+erf(x/√2)), t = x/√2: x/2·(2 − erfc(t)) for t ≥ 0, x/2·erfc(−t) for
- *       t &lt; 0, with −t² = −x²/2 taken exactly from x, so the negative tail is accurate relative
- *       to its (tiny) value, not just absolutely. erfc alone serves the whole range, so the
- *       vector twin evaluates one approximation per lane instead of two and a blend.</li>
+ *   <li>GELU(x) = x·Φ(x), Φ(x) = (1 + erf(x/√2))/2, through erfc only: with e = erfc(|x|/√2),
+ *       x·Φ(x) = relu(x) − (|x|/2)·e for either sign (x ≥ 0: x − x·e/2; x &lt; 0: x·e/2), one FMA.
+ *       erfc(z) = erfcx(z)·e^(−z²), erfcx a polynomial in u = 2/(2+z) and e^(−z²) = e^(−x²/2)
+ *       with x²/2 carried as an exact hi+lo pair, so the negative tail is accurate relative to its
+ *       (tiny) value, not just absolutely. See {@link #gelu}.</li>
  *   <li>GELU-tanh(x) = x/2·(1+tanh(u)) = x·sigmoid(2u), u = √(2/π)·(x + 0.044715x³): the sigmoid
  *       form avoids the cancellation 1 + tanh(u) for negative u.</li>
  * </ul>
@@ -46,8 +47,6 @@ public final class ScalarMath {
     public static final int ROUND_MAGIC_BITS = Float.floatToRawIntBits(ROUND_MAGIC);
     /** ROUND_MAGIC_BITS − 127 − 64: subtracted from the bits of x·log2e + ROUND_MAGIC, gives k + 191. */
     static final int SCALE64_BITS = ROUND_MAGIC_BITS - 127 - 64;
-    /** 64 − ROUND_MAGIC_BITS: added to the bits of x·log2e + ROUND_MAGIC, gives k + 64. */
-    static final int EXP64_BITS = 64 - ROUND_MAGIC_BITS;
     public static final float E5 = 1.974485494e-04f;
     public static final float E4 = 1.393546700e-03f;
     public static final float E3 = 8.333565667e-03f;
@@ -82,8 +81,48 @@ public final class ScalarMath {
     public static final float G0 = -5.631567836e-01f;
     /** erfc(10.5) ≈ 1e-49, far below the smallest denormal. */
     public static final float ERFC_ZERO = 10.5f;
-    /** GELU's erfc(|x|/√2) is 0 from |x| = 10.5·√2 on. */
-    static final float GELU_ERFC_ZERO = 14.849242f;
+
+    // ---- GELU (see gelu): erfcx(z)/GELU_EXP_SCALE as a polynomial in w = u − GELU_CENTER,
+    // u = 2/(2+z), z ∈ [0, 15/√2]; e^r = 1 + r + r²(GELU_P0 + GELU_P1·r) on |r| ≤ ln2/32 ----
+    /** |x| is clamped to 15 (as bits: for non-negative floats int order is float order). */
+    static final int GELU_CLAMP_BITS = Float.floatToRawIntBits(15f);
+    public static final float GELU_CENTER = 0.2086f;
+    public static final float GELU_F10 = 1.435920969e-02f;
+    public static final float GELU_F9 = -8.041857928e-02f;
+    public static final float GELU_F8 = 1.607994586e-01f;
+    public static final float GELU_F7 = -1.038176268e-01f;
+    public static final float GELU_F6 = -5.483303219e-02f;
+    public static final float GELU_F5 = 2.400560625e-04f;
+    public static final float GELU_F4 = 1.306169480e-01f;
+    public static final float GELU_F3 = 2.342708260e-01f;
+    public static final float GELU_F2 = 2.699711919e-01f;
+    public static final float GELU_F1 = 2.422106415e-01f;
+    public static final float GELU_F0 = 4.066303000e-02f;
+    public static final float GELU_P1 = 1.666683108e-01f;
+    public static final float GELU_P0 = 5.000165105e-01f;
+    /** 16·log2(e): k16 = round(−x²/2 · 16·log2 e) splits 2^(k16/16) into 2^k · 2^(j/16). */
+    public static final float LOG2E_X16 = 23.083120654223414f;
+    /** ln2/16 split hi/lo; hi has 12 significant bits, so k16·hi is exact for |k16| &lt; 2^12. */
+    public static final float LN2_16_HI = 0.0433197021484375f;
+    public static final float LN2_16_LO = 1.9966364561696537e-06f;
+    /**
+     * 1.5·2^23 + 1024: adding it rounds to an integer k16 in the low mantissa bits, offset by
+     * 1024 = 16·64 so that (bits >> 4) is k + 64 and (bits & 15) is j.
+     */
+    public static final float GELU_ROUND_MAGIC = 12583936f;
+    /**
+     * The common factor s of the 2^(j/16) table: the float in [1, 2) whose 16 products
+     * s·2^(j/16) round to floats closest to exact (1.55e-8 relative at most, against 4.7e-8 for
+     * s = 1); the erfcx polynomial is fitted to erfcx/s so that the product is unchanged.
+     */
+    public static final float GELU_EXP_SCALE = 1.8130948543548584f;
+    /** Raw bits of fl(GELU_EXP_SCALE · 2^(j/16)), j = 0..15 (an int table so vector code can permute it). */
+    static final int[] GELU_EXP2_16THS_BITS = {
+        0x3fe8137e, 0x3ff259dd, 0x3ffd14b1, 0x40042491, 0x4009fe49, 0x40101a50, 0x40167b96, 0x401d252c,
+        0x40241a45, 0x402b5e39, 0x4032f486, 0x403ae0d1, 0x404326e9, 0x404bcac8, 0x4054d094, 0x405e3ca4,
+    };
+    /** 1.0f's bits: the step(x) factor of relu(x) = x·step(x) is these bits where x's sign bit is clear. */
+    static final int ONE_BITS = Float.floatToRawIntBits(1f);
 
     // ---- tanh on |x| < 0.625: x + x^3*P(x^2) ----
     public static final float TANH_SMALL = 0.625f;
@@ -220,55 +259,67 @@ public final class ScalarMath {
 
     /**
      * x·Φ(x) with the exact erf form, as torch.nn.functional.gelu(approximate='none'), through
-     * erfc only: Φ(x) = erfc(|t|)/2 for t = x/√2 &lt; 0 and 1 − erfc(t)/2 for t ≥ 0. One erfc per
-     * element and no branch between two approximations; the subtraction 2 − erfc(t) ≥ 1 cancels
-     * nothing.
+     * erfc only. With a = |x|, z = a/√2 and e = erfc(z): Φ(x) = 1 − e/2 for x ≥ 0 and e/2 for
+     * x &lt; 0, so x·Φ(x) = relu(x) − (a/2)·e for either sign: one FMA, no blend, and the negative
+     * tail x·e/2 keeps its relative precision (no 1 − erf cancellation, unlike PyTorch's float
+     * kernel, which returns 0 from x ≈ −5.5 on).
      *
-     * <p>erfc(z) = u·exp(−z² + G(u)), u = 2/(2+z), as {@link #erfcCore}, but written out and
-     * rearranged for the vector loop's throughput (same coefficients; see
-     * docs/kernels/elementwise.md, "GELU kernel"): 2 + z is one FMA on |x|; −z² = −x²/2 is carried
-     * as −m + lo with m = (x/2)·x, so x/2 serves both the square and the final product; G is
-     * evaluated as G0 + w·(G1 + w·H(w²)) with H in w² (shorter dependency chain, same accuracy as
-     * plain Horner, which the even/odd split without the last two Horner steps was not); exp(r)'s
-     * polynomial in pairs; u·(1 + p) is one FMA; 2^(k+64) is added to the exponent bits (the
-     * product is a normal float) and only 2^−64 is a multiplication, which rounds a subnormal
-     * result once. Measured 5.20 ulp worst case (the {@link #erfcCore} form: 5.38).
+     * <p>e = erfcx(z)·e^(−z²), erfcx(z) = erfc(z)·e^(z²) (1 at z = 0, 0.053 at z = 10.6):
+     * <ul>
+     *   <li>erfcx/s is a degree-10 polynomial in w = u − 0.2086, u = 2/(2+z), fitted for relative
+     *       error on z ∈ [0, 15/√2]; evaluated as F0 + w·(F1 + w·H(w²)) with H Horner in w² on
+     *       pairs (F2 + F3·w), … (a shorter dependency chain than plain Horner).</li>
+     *   <li>e^(−z²) = e^(−x²/2): x²/2 = m − lo exactly (m = (a/2)·a rounded, lo by FMA);
+     *       k16 = round(−m·16·log2 e) = 16k + j; r = −m − k16·ln2/16 + lo (Cody–Waite, exact
+     *       first step); e^r = 1 + r + r²(P0 + P1·r) on |r| ≤ ln2/32; 2^(j/16)·s from a 16-entry
+     *       table (a register permute in the vector code); 2^k on the exponent bits.</li>
+     *   <li>The exp no longer depends on the polynomial (an earlier form put log erfcx into the
+     *       exponent), so the two halves run side by side in the vector loop.</li>
+     *   <li>2^(k+64) is added to the exponent bits (the product stays normal for k ≥ −163, and
+     *       a ≤ 15 keeps k there), then one multiplication by −2^−64 rounds once if the result
+     *       is subnormal and supplies the sign.</li>
+     *   <li>a is clamped to 15 with an integer min on the bits: erfc(15/√2) ≈ 1e−50 rounds to 0,
+     *       x² stays finite, and NaN/±Inf never reach the exponent arithmetic.</li>
+     *   <li>relu(x) = x·step(x), step = 1 where the sign bit is clear and 0 where it is set: −0
+     *       stays −0, −Inf gives NaN (−Inf·0) as PyTorch, NaN stays NaN, +Inf stays +Inf.</li>
+     * </ul>
+     * Accuracy (docs/kernels/elementwise.md): ≤ 7 ulp for results of magnitude ≥ 128·MIN_NORMAL,
+     * measured on every float in [−15, 15]; below that, within a few MIN_VALUE.
      */
     public static float gelu(float x) {
-        float half = 0.5f * x;
-        float a = Math.abs(x);
-        float e;
-        if (a < GELU_ERFC_ZERO) { // a NaN goes to the else branch: e = 0, and half·... stays NaN
-            float m = half * x; // x²/2 rounded; −x²/2 = −m + lo exactly
-            float lo = Math.fma(-half, x, m);
-            float u = 2f / Math.fma(a, INV_SQRT2, 2f); // 2/(2 + |x|/√2)
-            float w = u - G_CENTER;
-            float w2 = w * w;
-            float a1 = Math.fma(G3, w, G2);
-            float a2 = Math.fma(G5, w, G4);
-            float a3 = Math.fma(G7, w, G6);
-            float a4 = Math.fma(G9, w, G8);
-            float h = Math.fma(G10, w2, a4);
-            h = Math.fma(h, w2, a3);
-            h = Math.fma(h, w2, a2);
-            h = Math.fma(h, w2, a1);
-            float g = Math.fma(Math.fma(h, w, G1), w, G0);
-            // exp(−m + lo2), lo2 = lo + G: k = round((−m + lo2)·log2 e), r = −m − k·ln2 + lo2
-            float lo2 = lo + g;
-            float tt = Math.fma(lo2 - m, LOG2E, ROUND_MAGIC);
-            float kf = tt - ROUND_MAGIC;
-            float r = lo2 - Math.fma(kf, LN2_HI, m); // the fma is exact: m and k·ln2_hi share their top bits
-            r = Math.fma(kf, -LN2_LO, r);
-            float r2 = r * r;
-            float q = Math.fma(Math.fma(Math.fma(E5, r, E4), r2, Math.fma(E3, r, E2)), r2, Math.fma(E1, r, E0));
-            float eu = Math.fma(u, Math.fma(r2, q, r), u); // u·e^r = u·(1 + r + r²q)
-            // ·2^(k+64) on the exponent bits (k + 64 ∈ [−100, 64]: the result stays normal), then ·2^−64
-            int scale = (Float.floatToRawIntBits(tt) + EXP64_BITS) << 23;
-            e = Float.intBitsToFloat(Float.floatToRawIntBits(eu) + scale) * 0x1p-64f;
-        } else {
-            e = 0f; // also ±Inf: +Inf·2 = +Inf, −Inf·0 = NaN as PyTorch
-        }
-        return half * (x >= 0f ? 2f - e : e);
+        float ab = Math.abs(x);
+        float a = Float.intBitsToFloat(Math.min(Float.floatToRawIntBits(ab), GELU_CLAMP_BITS));
+        float ha = a * 0.5f;
+        float m = ha * a; // x²/2 rounded; x²/2 = m − lo exactly
+        float lo = Math.fma(-ha, a, m);
+        // e^(−m + lo) = 2^k · 2^(j/16) · e^r
+        float tt = Math.fma(m, -LOG2E_X16, GELU_ROUND_MAGIC);
+        float kf = tt - GELU_ROUND_MAGIC;
+        float r = lo - Math.fma(kf, LN2_16_HI, m); // the fma is exact: m and k16·ln2_hi/16 share their top bits
+        r = Math.fma(kf, -LN2_16_LO, r);
+        float p = Math.fma(r * r, Math.fma(GELU_P1, r, GELU_P0), r); // e^r − 1
+        int tb = Float.floatToRawIntBits(tt);
+        float tj = Float.intBitsToFloat(GELU_EXP2_16THS_BITS[tb & 15]);
+        // erfcx(z)/s at w = u − center
+        float u = 2f / Math.fma(a, INV_SQRT2, 2f); // 2/(2 + |x|/√2)
+        float w = u - GELU_CENTER;
+        float w2 = w * w;
+        float a1 = Math.fma(GELU_F3, w, GELU_F2);
+        float a2 = Math.fma(GELU_F5, w, GELU_F4);
+        float a3 = Math.fma(GELU_F7, w, GELU_F6);
+        float a4 = Math.fma(GELU_F9, w, GELU_F8);
+        float h = Math.fma(w2, GELU_F10, a4);
+        h = Math.fma(h, w2, a3);
+        h = Math.fma(h, w2, a2);
+        h = Math.fma(h, w2, a1);
+        float g = Math.fma(Math.fma(h, w, GELU_F1), w, GELU_F0);
+        float gt = g * tj;
+        float eu = Math.fma(gt, p, gt); // erfcx·2^(j/16)·e^r
+        // ·2^(k+64) on the exponent bits: bits(tt) >> 4 is k + 64 (see GELU_ROUND_MAGIC), then ·(−2^−64)
+        int scale = (tb >> 4) << 23;
+        float ne = Float.intBitsToFloat(Float.floatToRawIntBits(eu) + scale) * -0x1p-64f; // −erfc(z)
+        float relu = x * ((Float.floatToRawIntBits(x) >> 31) == 0 ? 1f : 0f);
+        return Math.fma(ha, ne, relu);
     }
 
     /** torch.nn.functional.gelu(approximate='tanh'), computed as x·sigmoid(2u). */

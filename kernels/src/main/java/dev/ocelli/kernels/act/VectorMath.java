@@ -127,34 +127,59 @@ public final class VectorMath {
 
     /** GELU (exact erf form) lane-wise; see {@link ScalarMath#gelu} (same operations, same order). */
     public static FloatVector gelu(FloatVector x) {
-        FloatVector half = x.mul(0.5f);
-        FloatVector a = x.abs();
-        FloatVector m = half.mul(x);
-        FloatVector lo = half.neg().fma(x, m);
+        FloatVector ab = x.abs();
+        FloatVector a = ab.reinterpretAsInts().min(GELU_CLAMP_BITS).reinterpretAsFloats();
+        FloatVector ha = a.mul(0.5f);
+        FloatVector m = ha.mul(a);
+        FloatVector lo = ha.neg().fma(a, m);
+        FloatVector tt = m.fma(-LOG2E_X16, GELU_ROUND_MAGIC);
+        FloatVector kf = tt.sub(GELU_ROUND_MAGIC);
+        FloatVector r = lo.sub(kf.fma(kf.broadcast(LN2_16_HI), m));
+        r = kf.fma(kf.broadcast(-LN2_16_LO), r);
+        FloatVector r2 = r.mul(r);
+        FloatVector p = r2.fma(r.fma(GELU_P1, GELU_P0), r);
+        IntVector tb = tt.reinterpretAsInts();
+        FloatVector tj = exp2Sixteenths(tb.and(15)).reinterpretAsFloats();
         FloatVector u = a.broadcast(2f).div(a.fma(INV_SQRT2, 2f));
-        FloatVector w = u.sub(G_CENTER);
+        FloatVector w = u.sub(GELU_CENTER);
         FloatVector w2 = w.mul(w);
-        FloatVector a1 = w.fma(G3, G2);
-        FloatVector a2 = w.fma(G5, G4);
-        FloatVector a3 = w.fma(G7, G6);
-        FloatVector a4 = w.fma(G9, G8);
-        FloatVector h = w2.fma(w2.broadcast(G10), a4);
+        FloatVector a1 = w.fma(GELU_F3, GELU_F2);
+        FloatVector a2 = w.fma(GELU_F5, GELU_F4);
+        FloatVector a3 = w.fma(GELU_F7, GELU_F6);
+        FloatVector a4 = w.fma(GELU_F9, GELU_F8);
+        FloatVector h = w2.fma(w2.broadcast(GELU_F10), a4);
         h = h.fma(w2, a3);
         h = h.fma(w2, a2);
         h = h.fma(w2, a1);
-        FloatVector g = h.fma(w, w.broadcast(G1)).fma(w, w.broadcast(G0));
-        FloatVector lo2 = lo.add(g);
-        FloatVector tt = lo2.sub(m).fma(LOG2E, ROUND_MAGIC);
-        FloatVector kf = tt.sub(ROUND_MAGIC);
-        FloatVector r = lo2.sub(kf.fma(kf.broadcast(LN2_HI), m));
-        r = kf.fma(kf.broadcast(-LN2_LO), r);
-        FloatVector r2 = r.mul(r);
-        FloatVector q = r.fma(E5, E4).fma(r2, r.fma(E3, E2)).fma(r2, r.fma(E1, E0));
-        FloatVector eu = u.fma(r2.fma(q, r), u);
-        IntVector scale = tt.reinterpretAsInts().add(EXP64_BITS).lanewise(VectorOperators.LSHL, 23);
-        FloatVector e = eu.reinterpretAsInts().add(scale).reinterpretAsFloats().mul(0x1p-64f);
-        e = e.blend(0f, a.compare(VectorOperators.GE, GELU_ERFC_ZERO));
-        return half.mul(e.blend(e.broadcast(2f).sub(e), x.compare(VectorOperators.GE, 0f)));
+        FloatVector g = h.fma(w, w.broadcast(GELU_F1)).fma(w, w.broadcast(GELU_F0));
+        FloatVector gt = g.mul(tj);
+        FloatVector eu = gt.fma(p, gt);
+        IntVector scale = tb.lanewise(VectorOperators.ASHR, 4).lanewise(VectorOperators.LSHL, 23);
+        FloatVector ne = eu.reinterpretAsInts().add(scale).reinterpretAsFloats().mul(-0x1p-64f);
+        IntVector sign = x.reinterpretAsInts().lanewise(VectorOperators.ASHR, 31);
+        FloatVector relu = x.mul(sign.broadcast(ONE_BITS).lanewise(VectorOperators.AND_NOT, sign).reinterpretAsFloats());
+        return ha.fma(ne, relu);
+    }
+
+    /**
+     * The GELU exp table entry for each lane's j ∈ [0, 16): one permute of a 16-lane table, a
+     * two-table permute for 8 lanes, two of them and a blend for 4 lanes (what the per-width
+     * kernels in ActivationKernels* write out inline).
+     */
+    static IntVector exp2Sixteenths(IntVector j) {
+        var is = j.species();
+        int[] t = GELU_EXP2_16THS_BITS;
+        return switch (j.length()) {
+            case 16 -> j.selectFrom(IntVector.fromArray(is, t, 0));
+            case 8 -> j.selectFrom(IntVector.fromArray(is, t, 0), IntVector.fromArray(is, t, 8));
+            case 4 -> j.selectFrom(IntVector.fromArray(is, t, 0), IntVector.fromArray(is, t, 4))
+                    .blend(j.selectFrom(IntVector.fromArray(is, t, 8), IntVector.fromArray(is, t, 12)),
+                            j.compare(VectorOperators.GE, 8));
+            default -> { // other shapes (not used by the kernels): a gather through the index array
+                int[] idx = j.toArray();
+                yield IntVector.fromArray(is, t, 0, idx, 0);
+            }
+        };
     }
 
     /** GELU-tanh lane-wise; see {@link ScalarMath#geluTanh}. */

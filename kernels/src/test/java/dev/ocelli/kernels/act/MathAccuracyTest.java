@@ -132,9 +132,70 @@ class MathAccuracyTest {
         return x >= 0 ? 0.5 * x * (1 + ErfReference.erf(t)) : 0.5 * x * ErfReference.erfc(-t);
     }
 
+    /**
+     * The sweep plus 4M seeded uniform floats in [−15, 15] (where GELU is neither 0 nor x). The
+     * sweep alone understates GELU's worst case: 5.7 ulp for this form, where every float in
+     * [−15, 15], checked once the same way (docs/kernels/elementwise.md), gives 6.65.
+     * Results below 128·MIN_NORMAL for x ≲ −13 pass through a subnormal erfc, which has fewer
+     * significant bits than the result: results that small are held to 7 ulp or 8 MIN_VALUE,
+     * whichever is larger.
+     */
     @Test
-    void geluWithinFewUlp() {
-        assertThat(maxUlp("gelu", sweep(), ScalarMath::gelu, MathAccuracyTest::geluRef)).isLessThanOrEqualTo(6.0);
+    void geluWithinSevenUlp() {
+        float[] sweep = sweep();
+        float[] xs = java.util.Arrays.copyOf(sweep, sweep.length + 4_000_000);
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(4);
+        for (int i = sweep.length; i < xs.length; i++) {
+            xs[i] = (float) (30 * rnd.nextDouble() - 15);
+        }
+        assertThat(maxUlp("gelu", xs, ScalarMath::gelu, MathAccuracyTest::geluRef, true)).isLessThanOrEqualTo(7.0);
+        for (float x : xs) {
+            double want = geluRef(x);
+            if (Math.abs(want) < 128.0 * Float.MIN_NORMAL) {
+                assertThat(Math.abs(ScalarMath.gelu(x) - want)).as("gelu(%s) tiny result", x)
+                        .isLessThanOrEqualTo(Math.max(8.0 * Float.MIN_VALUE, 7.0 * Math.ulp((float) want)));
+            }
+        }
+    }
+
+    /**
+     * Every float in [−15, 15] (2.1 billion; under a minute on two cores), the same criteria as
+     * {@link #geluWithinSevenUlp}. Off by default; run with
+     * {@code mvn -pl kernels test -Dtest=MathAccuracyTest#geluEveryFloatInRange -Docelli.exhaustive=true}.
+     * Outside [−15, 15] GELU is x or ±0 exactly, which the sweep covers.
+     */
+    @Test
+    @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "ocelli.exhaustive", matches = "true")
+    void geluEveryFloatInRange() {
+        int top = Float.floatToRawIntBits(15f);
+        int chunks = 256;
+        double[] worst = new double[chunks];
+        float[] worstX = new float[chunks];
+        long violations = java.util.stream.IntStream.range(0, chunks).parallel().mapToLong(c -> {
+            long bad = 0;
+            for (long b = (long) top * c / chunks; b < (long) top * (c + 1) / chunks; b++) {
+                for (int sign = 0; sign < 2; sign++) {
+                    float x = Float.intBitsToFloat((int) b | (sign << 31));
+                    double want = geluRef(x);
+                    double err = Math.abs(ScalarMath.gelu(x) - want);
+                    double ulp = Math.ulp((float) want);
+                    if (Math.abs(want) < 128.0 * Float.MIN_NORMAL) {
+                        bad += err > Math.max(8.0 * Float.MIN_VALUE, 7.0 * ulp) ? 1 : 0;
+                    } else if (err / ulp > worst[c]) {
+                        worst[c] = err / ulp;
+                        worstX[c] = x;
+                    }
+                }
+            }
+            return bad;
+        }).sum();
+        int w = 0;
+        for (int c = 1; c < chunks; c++) {
+            w = worst[c] > worst[w] ? c : w;
+        }
+        System.out.printf("gelu over every float in [-15, 15]: max error %.3f ulp (at x=%s)%n", worst[w], worstX[w]);
+        assertThat(violations).as("tiny results beyond 7 ulp or 8 MIN_VALUE").isZero();
+        assertThat(worst[w]).isLessThanOrEqualTo(7.0);
     }
 
     @Test
