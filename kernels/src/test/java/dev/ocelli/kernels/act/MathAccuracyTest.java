@@ -158,6 +158,22 @@ class MathAccuracyTest {
         }
     }
 
+    /** PyTorch's float GELU on special values: x·0.5·(1 + erf(x/√2)), so −0 stays −0 and −Inf gives NaN. */
+    @Test
+    void geluSpecialValuesFollowPyTorch() {
+        assertThat(Float.floatToRawIntBits(ScalarMath.gelu(-0f))).isEqualTo(Float.floatToRawIntBits(-0f));
+        assertThat(Float.floatToRawIntBits(ScalarMath.gelu(0f))).isZero();
+        assertThat(ScalarMath.gelu(Float.NEGATIVE_INFINITY)).isNaN();
+        assertThat(ScalarMath.gelu(Float.NaN)).isNaN();
+        assertThat(ScalarMath.gelu(Float.POSITIVE_INFINITY)).isEqualTo(Float.POSITIVE_INFINITY);
+        assertThat(ScalarMath.gelu(Float.MAX_VALUE)).isEqualTo(Float.MAX_VALUE);
+        assertThat(ScalarMath.gelu(16f)).isEqualTo(16f);
+        assertThat(Float.floatToRawIntBits(ScalarMath.gelu(-Float.MAX_VALUE))).isEqualTo(Float.floatToRawIntBits(-0f));
+        assertThat(Float.floatToRawIntBits(ScalarMath.gelu(-16f))).isEqualTo(Float.floatToRawIntBits(-0f));
+        // the exact value is just above MIN_VALUE/2, so it rounds up (PyTorch rounds x·0.5 to 0 first)
+        assertThat(ScalarMath.gelu(Float.MIN_VALUE)).isEqualTo(Float.MIN_VALUE);
+    }
+
     /**
      * Every float in [−15, 15] (2.1 billion; under a minute on two cores), the same criteria as
      * {@link #geluWithinSevenUlp}. Off by default; run with
