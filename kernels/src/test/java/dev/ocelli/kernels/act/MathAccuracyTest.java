@@ -158,6 +158,19 @@ class MathAccuracyTest {
         }
     }
 
+    /** GELU's exp table is fl(s·2^(j/16)) for its scale s, and the split ln2/16 adds up. */
+    @Test
+    void geluExpTableMatchesItsDefinition() {
+        for (int j = 0; j < 16; j++) {
+            float want = (float) (ScalarMath.GELU_EXP_SCALE * Math.pow(2, j / 16.0));
+            assertThat(ScalarMath.GELU_EXP2_16THS_BITS[j]).as("entry %d", j).isEqualTo(Float.floatToRawIntBits(want));
+        }
+        // the lo part is itself a float (rounding ≤ 1.1e-13); times |k16| ≤ 2600 that is 3e-10 in r
+        assertThat((double) ScalarMath.LN2_16_HI + ScalarMath.LN2_16_LO).isCloseTo(Math.log(2) / 16,
+                org.assertj.core.data.Offset.offset(1.2e-13));
+        assertThat((double) ScalarMath.LOG2E_X16).isCloseTo(16 / Math.log(2), org.assertj.core.data.Offset.offset(2e-6));
+    }
+
     /** PyTorch's float GELU on special values: x·0.5·(1 + erf(x/√2)), so −0 stays −0 and −Inf gives NaN. */
     @Test
     void geluSpecialValuesFollowPyTorch() {
